@@ -1,0 +1,35 @@
+"""CBS area codes: GM0828, WK082801, BU08280101. Pure functions, no Django."""
+
+from __future__ import annotations
+
+import re
+
+_PATTERNS = {
+    "GM": re.compile(r"^GM\d{4}$"),
+    "WK": re.compile(r"^WK\d{6}$"),
+    "BU": re.compile(r"^BU\d{8}$"),
+}
+
+
+def normalise(code: str) -> str:
+    return code.strip().upper()
+
+
+def level_of(code: str) -> str | None:
+    """'GM', 'WK' or 'BU' for a well-formed CBS code, else None."""
+    code = normalise(code)
+    for level, pattern in _PATTERNS.items():
+        if pattern.match(code):
+            return level
+    return None
+
+
+def parent_code(code: str) -> str | None:
+    """The code of the enclosing area as CBS encodes it: BU08280101 -> WK082801 -> GM0828."""
+    code = normalise(code)
+    level = level_of(code)
+    if level == "BU":
+        return "WK" + code[2:8]
+    if level == "WK":
+        return "GM" + code[2:6]
+    return None

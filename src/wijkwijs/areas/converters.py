@@ -1,0 +1,16 @@
+from django.urls import register_converter
+
+
+class AreaCodeConverter:
+    """A CBS area code in a URL: GM0828, WK082801, BU08280101 (case-insensitive)."""
+
+    regex = "(?:GM|WK|BU|gm|wk|bu)[0-9]{4,8}"
+
+    def to_python(self, value: str) -> str:
+        return value.upper()
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(AreaCodeConverter, "areacode")

@@ -1,0 +1,10 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def site(request: HttpRequest) -> dict[str, object]:
+    return {
+        "DEMO_MODE": settings.DEMO_MODE,
+        "MUNICIPALITY_NAME": settings.MUNICIPALITY_NAME,
+        "MUNICIPALITY_CODE": settings.MUNICIPALITY_CODE,
+    }

@@ -1,0 +1,58 @@
+"""Reads on the area monitor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from wijkwijs.monitoring.models import Observation, Source
+
+POPULATION = "AantalInwoners"
+AGE_BANDS = [
+    ("k_0Tot15Jaar", "0-14"),
+    ("k_15Tot25Jaar", "15-24"),
+    ("k_25Tot45Jaar", "25-44"),
+    ("k_45Tot65Jaar", "45-64"),
+    ("k_65JaarOfOuder", "65+"),
+]
+ORIGIN = [("Nederland", "nl"), ("EuropaExclusiefNederland", "europe"), ("BuitenEuropa", "outside_europe")]
+
+
+def latest_period(indicator: str = POPULATION) -> str | None:
+    return (
+        Observation.objects.filter(indicator__key=indicator, value__isnull=False)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first()
+    )
+
+
+def values(area_codes: list[str], keys: list[str], period: str) -> dict[str, dict[str, float | None]]:
+    """``{area code: {indicator key: value}}`` for one period."""
+    out: dict[str, dict[str, float | None]] = {}
+    rows = Observation.objects.filter(
+        area__code__in=area_codes, indicator__key__in=keys, period=period
+    ).values_list("area__code", "indicator__key", "value")
+    for code, key, value in rows:
+        out.setdefault(code, {})[key] = value
+    return out
+
+
+def population(area_codes: list[str]) -> dict[str, int | None]:
+    period = latest_period()
+    if period is None:
+        return {}
+    vals = values(area_codes, [POPULATION], period)
+    return {code: (int(v[POPULATION]) if v.get(POPULATION) is not None else None) for code, v in vals.items()}
+
+
+def is_suppressed(population_value: float | None, *, user: Any) -> bool:
+    """Small-number protection: detail figures of small areas are not shown in public views."""
+    if getattr(user, "is_authenticated", False) and user.has_perm("accounts.view_internal"):
+        return False
+    return population_value is None or population_value < settings.SMALL_NUMBER_THRESHOLD
+
+
+def credits(period: str) -> list[str]:
+    return list(Source.objects.filter(observations__period=period).distinct().values_list("credit", flat=True))

@@ -1,0 +1,124 @@
+"""Writes on the area monitor: importing CBS figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from wijkwijs.areas import services as area_services
+from wijkwijs.areas.models import Area
+from wijkwijs.audit.services import record
+from wijkwijs.core.errors import ImportRejected, Problem
+from wijkwijs.monitoring import catalogue_data
+from wijkwijs.monitoring.cbs_formats import ParseError, Row, read_cbs
+from wijkwijs.monitoring.models import Indicator, Observation, Source
+
+
+@dataclass
+class CbsImportSummary:
+    files: list[str] = field(default_factory=list)
+    areas_added: int = 0
+    indicators_added: int = 0
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    rejected: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "files": self.files,
+            "areas": {"added": self.areas_added},
+            "indicators": {"added": self.indicators_added},
+            "observations": {"added": self.added, "changed": self.changed, "unchanged": self.unchanged},
+            "rejected": self.rejected,
+        }
+
+
+def _source_for(slug: str) -> Source:
+    if slug == catalogue_data.CBS_SOURCE:
+        defaults = {"name": "CBS " + catalogue_data.TABLE_TITLE, "credit": catalogue_data.CBS_CREDIT, "licence": "CC BY 4.0"}
+    else:
+        defaults = {"name": slug, "credit": slug}
+    source, _ = Source.objects.get_or_create(slug=slug, defaults=defaults)
+    return source
+
+
+def _indicators_for(keys: set[str], source: Source, summary: CbsImportSummary) -> dict[str, Indicator]:
+    existing = {i.key: i for i in Indicator.objects.filter(key__in=keys)}
+    catalogue = catalogue_data.default_catalogue()
+    for key in sorted(keys - set(existing)):
+        spec = catalogue.get(key)
+        existing[key] = Indicator.objects.create(
+            key=key,
+            name_nl=spec.name_nl if spec else key,
+            name_en=spec.name_en if spec else "",
+            unit=spec.unit if spec else "",
+            source=source,
+            theme=spec.theme if spec else "",
+            domain=spec.domain if spec else "",
+            polarity=spec.polarity if spec else "context",
+            kind=spec.kind if spec else "objective",
+            levels=",".join(spec.levels) if spec else "GM,WK,BU",
+            is_count=spec.is_count if spec else False,
+            description=spec.description if spec else "",
+        )
+        summary.indicators_added += 1
+    return existing
+
+
+@transaction.atomic
+def cbs_import(*, paths: list[Path], actor: Any, now: datetime, period: str | None = None) -> CbsImportSummary:
+    """Import CBS Kerncijfers files. All files are read and checked first; a rejected row
+    rejects the whole import (nothing stored). Areas the register does not know are added."""
+    summary = CbsImportSummary(files=[p.name for p in paths])
+    rows: list[Row] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            result = read_cbs(path, period=period)
+        except ParseError as exc:
+            problems.append(Problem(source=path.name, row=exc.line or None, reason=exc.message))
+            continue
+        problems.extend(Problem(source=path.name, row=e.line or None, reason=e.message) for e in result.rejects)
+        rows.extend(r for r in result.rows if r.level in ("GM", "WK", "BU"))
+    if problems:
+        summary.rejected = [str(p) for p in problems]
+        raise ImportRejected("CBS-bestand niet ingelezen", problems=problems)
+
+    before = Area.objects.count()
+    area_services.areas_ensure(
+        rows=[{"code": r.code, "name": r.name} for r in rows], source=", ".join(summary.files), actor=actor, now=now
+    )
+    summary.areas_added = Area.objects.count() - before
+    areas = {a.code: a for a in Area.objects.filter(code__in={r.code for r in rows})}
+    source = _source_for(catalogue_data.CBS_SOURCE)
+    indicators = _indicators_for({k for r in rows for k in r.values}, source, summary)
+
+    existing = {
+        (o.area_id, o.indicator_id, o.period): o
+        for o in Observation.objects.filter(area__in=areas.values(), indicator__in=indicators.values(), period__in={r.period for r in rows})
+    }
+    to_create, to_update = [], []
+    for r in rows:
+        area = areas[r.code]
+        for key, value in r.values.items():
+            ind = indicators[key]
+            status = r.flags.get(key, "")
+            value = None if value is None else float(value)
+            obs = existing.get((area.pk, ind.pk, r.period))
+            if obs is None:
+                to_create.append(Observation(area=area, indicator=ind, period=r.period, value=value, status=status, source=source))
+            elif obs.value != value or obs.status != status:
+                obs.value, obs.status = value, status
+                to_update.append(obs)
+            else:
+                summary.unchanged += 1
+    Observation.objects.bulk_create(to_create, batch_size=2000)
+    Observation.objects.bulk_update(to_update, ["value", "status"], batch_size=2000)
+    summary.added, summary.changed = len(to_create), len(to_update)
+    record(actor=actor, action="monitoring.cbs_imported", now=now, data=summary.as_dict())
+    return summary
