@@ -6,8 +6,9 @@ import re
 
 _PATTERNS = {
     "GM": re.compile(r"^GM\d{4}$"),
-    "WK": re.compile(r"^WK\d{6}$"),
-    "BU": re.compile(r"^BU\d{8}$"),
+    # Since 2023 CBS allows letters in the wijk and buurt part (Amsterdam: WK0363AA, BU0363AA01).
+    "WK": re.compile(r"^WK\d{4}[0-9A-Z]{2}$"),
+    "BU": re.compile(r"^BU\d{4}[0-9A-Z]{4}$"),
 }
 
 

@@ -14,10 +14,11 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(
     setting(
         "WIJKWIJS_VAR_DIR",
-        str(Path.cwd() / "var"),
-        "Directory for the SQLite database, uploads, sent mail and other run-time files.",
+        "var",
+        "Directory for the SQLite database, uploads, sent mail and other run-time files "
+        "(relative paths start at the working directory).",
     )
-)
+).resolve()
 
 DEBUG = setting_bool("WIJKWIJS_DEBUG", False, "Django debug mode; never true in production.")
 SECRET_KEY = setting(
@@ -47,9 +48,11 @@ DATABASES = {
     "default": dj_database_url.parse(
         setting(
             "DATABASE_URL",
-            f"sqlite:///{VAR_DIR / 'wijkwijs.sqlite3'}",
-            "Database URL: sqlite:///path or postgres://user:pass@host:5432/name.",
-        ),
+            "",
+            "Database URL: postgres://user:pass@host:5432/name or sqlite:////abs/path; "
+            "empty means SQLite in WIJKWIJS_VAR_DIR/wijkwijs.sqlite3.",
+        )
+        or f"sqlite:///{VAR_DIR / 'wijkwijs.sqlite3'}",
         conn_max_age=setting_int(
             "WIJKWIJS_DB_CONN_MAX_AGE", 0, "Seconds to keep database connections open (0 = close)."
         ),

@@ -9,6 +9,8 @@ def test_levels_of_cbs_codes():
     assert level_of("WK08280") is None
     assert level_of("XX0828") is None
     assert level_of("") is None
+    assert level_of("WK0363AA") == "WK"  # letters allowed since 2023 (Amsterdam)
+    assert level_of("BU0363AA01") == "BU"
 
 
 def test_parents_follow_from_the_code():
