@@ -3,7 +3,7 @@ from __future__ import annotations
 from wijkwijs.accounts.models import Department, User
 
 #: The demo password of every demo account (demo mode only; see README).
-DEMO_PASSWORD = "wijkwijs-demo"
+DEMO_PASSWORD = "wijkwijs-demo"  # noqa: S105  (public demo credential, demo mode only)
 
 
 def demo_accounts() -> list[User]:

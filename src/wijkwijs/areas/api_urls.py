@@ -2,7 +2,6 @@ from django.urls import path
 
 from wijkwijs.areas import api, converters  # noqa: F401  (registers <areacode:>)
 
-
 urlpatterns = [
     path("areas", api.AreaListView.as_view(), name="area-list"),
     path("areas/<areacode:code>", api.AreaDetailView.as_view(), name="area-detail"),

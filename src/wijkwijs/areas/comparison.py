@@ -46,7 +46,7 @@ def compare(first: dict[str, str], second: dict[str, str]) -> Comparison:
     for unit in common:
         matrix[r_index[first[unit]], c_index[second[unit]]] += 1
 
-    matching: dict[str, str | None] = {name: None for name in rows}
+    matching: dict[str, str | None] = dict.fromkeys(rows)
     if matrix.size:
         ri, ci = linear_sum_assignment(matrix, maximize=True)
         for i, j in zip(ri, ci):

@@ -7,9 +7,10 @@ Pure module (shapely and pyproj, no Django). Coordinates are stored as GeoJSON i
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import shapely
@@ -73,7 +74,7 @@ def _looks_like_rd(geom: BaseGeometry) -> bool:
 
 def _looks_like_wgs84(geom: BaseGeometry) -> bool:
     minx, miny, maxx, maxy = geom.bounds
-    return -180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90
+    return minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90
 
 
 def _round(geom: BaseGeometry, digits: int = 6) -> dict[str, Any]:

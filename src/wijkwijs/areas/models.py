@@ -28,7 +28,7 @@ class Kind(models.TextChoices):
 
 
 class AreaQuerySet(models.QuerySet["Area"]):
-    def current(self, on: date | None = None) -> "AreaQuerySet":
+    def current(self, on: date | None = None) -> AreaQuerySet:
         if on is None:
             return self.filter(valid_to__isnull=True)
         return self.filter(Q(valid_from__lte=on) | Q(valid_from__isnull=True)).filter(

@@ -234,7 +234,7 @@ def clustering_import(
     )
     clusters: dict[str, Cluster] = {}
     members = []
-    for line, code, cluster_name in parsed:
+    for _line, code, cluster_name in parsed:
         cluster = clusters.get(cluster_name)
         if cluster is None:
             cluster = Cluster.objects.create(clustering=clustering, name=cluster_name, position=len(clusters))

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "wijkwijs.audit",
     "wijkwijs.areas",
     "wijkwijs.monitoring",
+    "wijkwijs.budgeting",
     "wijkwijs.demo",
 ]
 

@@ -1,0 +1,289 @@
+"""A fast, exact Method of Equal Shares (MES) engine.
+
+Semantics are those of pabutools 1.2.3 ``method_of_equal_shares`` with an additive
+satisfaction ``u_ij = w_ij * c_j`` (``w`` = 1 for approval, points, or positional points):
+every round the project with the smallest affordability ``rho`` is bought, where ``rho`` is
+the least factor with ``sum_i min(b_i, rho * u_ij) >= c_j``; supporters pay
+``min(b_i, rho * u_ij)``; ties go to ``tie_rank`` (pabutools: the project name).
+
+How it stays exact while being fast:
+
+* Voter budgets are kept as floats, but each voter also carries a *pattern* id, a node in a
+  trie of payment histories. Voters with the same pattern have exactly the same budget, and
+  the exact budget of a pattern (a ``Fraction``) is known. A voter who paid all that was left
+  gets the ZERO pattern. The float budget of a voter is always the rounded exact value.
+* Affordabilities are computed in float (vectorised) and lazily: budgets only decrease, so an
+  old value is a lower bound, and a project is only recomputed when it shares voters with the
+  last bought one and its bound could still win (as pabutools does).
+* Every decision that could be close is redone exactly on the patterns: the winner's price,
+  near ties (relative gap below ``TOL``), the affordability test near equality, and who
+  becomes ZERO when paying.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+try:  # gmpy2 (as pabutools uses) is ~10x faster than fractions; results are identical
+    from gmpy2 import mpq as Q
+except ImportError:  # pragma: no cover
+    Q = Fraction  # type: ignore[assignment,misc]
+
+TOL = 1e-9
+ZERO = 1  # pattern id of voters with no money left; 0 is the root (paid nothing yet)
+
+
+@dataclass
+class MesRound:
+    project: int
+    rho: Fraction  # affordability: price per unit of satisfaction
+    q: Fraction  # payment per unit of (integer) weight for voters who could pay in full
+    payments: list[tuple[Fraction, int]]  # (amount paid, number of voters)
+    signature: tuple[tuple[int, int, int, bool], ...] = ()  # (pattern, weight, count, paid all)
+
+
+@dataclass
+class MesRun:
+    budget_per_voter: Fraction
+    rounds: list[MesRound] = field(default_factory=list)
+    unaffordable: dict[int, int] = field(default_factory=dict)  # project -> round it dropped
+
+    @property
+    def order(self) -> list[int]:
+        return [r.project for r in self.rounds]
+
+
+class MesEngine:
+    """Runs MES on fixed costs and supporters for any per-voter budget."""
+
+    def __init__(
+        self,
+        n_voters: int,
+        costs: list[Fraction],
+        supporters: list[np.ndarray],
+        weights: list[np.ndarray],
+        candidates: list[int],
+        tie_rank: list[int],
+    ) -> None:
+        self.n = n_voters
+        self.costs = [Q(c.numerator, c.denominator) for c in costs]
+        self.fcost = [float(c) for c in costs]
+        self.sup = supporters
+        self.w = weights
+        self.wf = [w.astype(np.float64) for w in weights]
+        self.unit = [bool(len(w) == 0 or (w.min() == 1 and w.max() == 1)) for w in weights]
+        self.wtot = [int(w.sum()) for w in weights]
+        self.wmax = max([int(w.max()) for w in weights if len(w)] + [1]) + 1
+        self.candidates = [j for j in candidates if self.costs[j] > 0 and self.wtot[j] > 0]
+        self.tie_rank = tie_rank
+        self._member: np.ndarray | None = None
+        self._overlap: dict[int, np.ndarray] = {}
+
+    # -- helpers -----------------------------------------------------------------------
+    def overlap(self, j: int) -> np.ndarray:
+        """Boolean mask of projects sharing at least one supporter with ``j``."""
+        row = self._overlap.get(j)
+        if row is None:
+            if self._member is None:
+                member = np.zeros((self.n, len(self.costs)), dtype=bool)
+                for k in self.candidates:
+                    member[self.sup[k], k] = True
+                self._member = member
+            row = self._member[self.sup[j]].any(axis=0)
+            self._overlap[j] = row
+        return row
+
+    def _float_rho(self, j: int, fb: np.ndarray) -> tuple[float, float]:
+        """(available money, float affordability) of project ``j``; rho is inf if unaffordable."""
+        b = fb[self.sup[j]]
+        avail = float(b.sum())
+        c = self.fcost[j]
+        if avail < c * (1 - TOL):
+            return avail, np.inf
+        if self.unit[j]:
+            q0 = c / len(b)
+            if b.min() >= q0:
+                return avail, q0 / c
+            bs = np.sort(b)
+            prefix = np.concatenate(([0.0], np.cumsum(bs)[:-1]))
+            q = (c - prefix) / (len(bs) - np.arange(len(bs)))
+            ok = q <= bs * (1 + 1e-12)
+        else:
+            w = self.wf[j]
+            q0 = c / self.wtot[j]
+            if np.all(b >= q0 * w):
+                return avail, q0 / c
+            order = np.argsort(b / w, kind="stable")
+            bs, ws = b[order], w[order]
+            prefix = np.concatenate(([0.0], np.cumsum(bs)[:-1]))
+            prefw = np.concatenate(([0.0], np.cumsum(ws)[:-1]))
+            q = (c - prefix) / (self.wtot[j] - prefw)
+            ok = q * ws <= bs * (1 + 1e-12)
+        k = int(np.argmax(ok)) if ok.any() else len(ok) - 1
+        return avail, float(q[k]) / c
+
+    def _groups(
+        self, j: int, pat: np.ndarray, node_budget: list[Fraction]
+    ) -> tuple[np.ndarray, list[tuple[Fraction, int, int, int, int]]]:
+        """Supporters of ``j`` grouped by (pattern, weight): inverse map and groups."""
+        p = pat[self.sup[j]]
+        key = p * self.wmax + self.w[j] if not self.unit[j] else p
+        uniq, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+        groups = []
+        for g, k in enumerate(uniq.tolist()):
+            node, w = (k // self.wmax, k % self.wmax) if not self.unit[j] else (k, 1)
+            groups.append((node_budget[node], w, int(counts[g]), g, node))
+        return inverse, groups
+
+    def _exact_available(self, j: int, pat: np.ndarray, node_budget: list[Fraction]) -> Fraction:
+        p = pat[self.sup[j]]
+        uniq, counts = np.unique(p, return_counts=True)
+        return sum(
+            (node_budget[k] * int(c) for k, c in zip(uniq.tolist(), counts, strict=True)),
+            Q(0),
+        )
+
+    def _exact_q(
+        self, j: int, groups: list[tuple[Fraction, int, int, int, int]]
+    ) -> Fraction | None:
+        """pabutools' affordability loop on groups; returns q (payment per weight unit)."""
+        c = self.costs[j]
+        contrib = Q(0)
+        denom = self.wtot[j]
+        for budget, w, count, _, _ in sorted(groups, key=lambda g: g[0] / g[1]):
+            q = (c - contrib) / denom
+            if q * w <= budget:
+                return q
+            contrib += budget * count
+            denom -= w * count
+        return None
+
+    # -- the rule ----------------------------------------------------------------------
+    def run(self, budget_per_voter: Fraction, ref: MesRun | None = None) -> MesRun | None:
+        """One MES run. With ``ref`` (a run at a smaller budget), returns None unless every
+        budget between the two provably gives the same run (see ``same_segment``)."""
+        b0 = Q(budget_per_voter.numerator, budget_per_voter.denominator)
+        result = MesRun(b0)
+        fb = np.full(self.n, float(b0))
+        pat = np.zeros(self.n, dtype=np.int64)
+        node_budget: list[Fraction] = [b0, Q(0)]
+        active = set(self.candidates)
+        lb = {j: 1.0 / self.wtot[j] for j in active}  # rho with everybody rich: a lower bound
+        dirty = dict.fromkeys(active, True)
+        for j in active:  # equal budgets: rho = 1/W exactly when everyone can pay q*w
+            if b0 * self.wtot[j] >= self.costs[j] * int(self.w[j].max()):
+                dirty[j] = False
+        rnd = 0
+        while active:
+            best = np.inf
+            computed: list[int] = []
+            ref_rho = np.inf
+            if ref is not None:
+                if rnd >= len(ref.rounds):
+                    ref_rho = -np.inf
+                else:
+                    ref_rho = float(ref.rounds[rnd].rho)
+            for j in sorted(active, key=lambda k: lb[k]):
+                if lb[j] > max(best, ref_rho if ref_rho < np.inf else best) * (1 + TOL):
+                    break
+                if dirty[j]:
+                    avail, rho = self._float_rho(j, fb)
+                    c = self.fcost[j]
+                    if abs(avail - c) <= c * TOL:  # too close to call in float
+                        if self._exact_available(j, pat, node_budget) < self.costs[j]:
+                            rho = np.inf
+                        else:
+                            _, groups = self._groups(j, pat, node_budget)
+                            q = self._exact_q(j, groups)
+                            assert q is not None
+                            rho = float(q / self.costs[j])
+                    if rho == np.inf:
+                        active.discard(j)
+                        result.unaffordable[j] = rnd
+                        continue
+                    lb[j] = rho
+                    dirty[j] = False
+                computed.append(j)
+                best = min(best, lb[j])
+            if not computed:
+                if ref is not None and len(ref.rounds) != rnd:
+                    return None
+                break
+            near = [j for j in computed if lb[j] <= best * (1 + TOL)]
+            exact: dict[int, tuple[Fraction, Fraction, np.ndarray, list]] = {}
+            for j in near:
+                inverse, groups = self._groups(j, pat, node_budget)
+                q = self._exact_q(j, groups)
+                if q is None:  # cannot happen for an affordable project
+                    raise AssertionError("affordable project without a price")
+                exact[j] = (q / self.costs[j], q, inverse, groups)
+            win = min(exact, key=lambda j: (exact[j][0], self.tie_rank[j]))
+            rho, q, inverse, groups = exact[win]
+            if ref is not None and not self._consistent(ref, rnd, win, computed, lb, exact,
+                                                        pat, node_budget):
+                return None
+            # pay: min(budget, q * w) per voter, exactly per group
+            new_node = np.empty(len(groups), dtype=np.int64)
+            new_float = np.empty(len(groups), dtype=np.float64)
+            payments: dict[Fraction, int] = {}
+            sig = []
+            for budget, w, count, g, node in groups:
+                price = q * w
+                sig.append((node, w, count, budget <= price))
+                if budget <= price:
+                    new_node[g] = ZERO
+                    new_float[g] = 0.0
+                    paid = budget
+                else:
+                    node_budget.append(budget - price)
+                    new_node[g] = len(node_budget) - 1
+                    new_float[g] = float(node_budget[-1])
+                    paid = price
+                if paid > 0:
+                    payments[paid] = payments.get(paid, 0) + count
+            voters = self.sup[win]
+            pat[voters] = new_node[inverse]
+            fb[voters] = new_float[inverse]
+            result.rounds.append(
+                MesRound(win, rho, q, sorted(payments.items(), key=lambda x: -x[0]), tuple(sig))
+            )
+            if ref is not None and result.rounds[-1].signature != ref.rounds[rnd].signature:
+                return None
+            active.discard(win)
+            touched = self.overlap(win)
+            for j in active:
+                if touched[j]:
+                    dirty[j] = True
+            rnd += 1
+        return result
+
+    def _consistent(self, ref: MesRun, rnd: int, win: int, computed: list[int],
+                    lb: dict[int, float], exact: dict, pat: np.ndarray,
+                    node_budget: list[Fraction]) -> bool:
+        """Round ``rnd`` of this run (budget b') matches ``ref`` (budget b < b') so that every
+        budget in [b, b'] takes the same decision. Budgets are nondecreasing affine functions
+        of the per-voter budget within a segment, so every rho is nonincreasing: a rival j
+        cannot beat the winner anywhere in [b, b'] if rho_j(b') > rho_win(b) (or equal and
+        the winner wins the tie). Projects not computed here have a lower bound above
+        rho_win(b) already (the lazy loop ran up to it)."""
+        if rnd >= len(ref.rounds) or ref.rounds[rnd].project != win:
+            return False
+        target = ref.rounds[rnd].rho
+        ftarget = float(target)
+        for j in computed:
+            if j == win or lb[j] > ftarget * (1 + TOL):
+                continue
+            if j in exact:
+                rho_j = exact[j][0]
+            else:
+                _, groups = self._groups(j, pat, node_budget)
+                q = self._exact_q(j, groups)
+                if q is None:
+                    continue
+                rho_j = q / self.costs[j]
+            if rho_j < target or (rho_j == target and self.tie_rank[j] < self.tie_rank[win]):
+                return False
+        return True
