@@ -11,7 +11,6 @@ import os
 from dataclasses import dataclass
 
 
-
 @dataclass(frozen=True)
 class Setting:
     name: str

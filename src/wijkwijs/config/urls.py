@@ -9,6 +9,9 @@ from wijkwijs.core.api import api_not_found
 api_v1 = [
     path("", include("wijkwijs.core.api_urls")),
     path("", include("wijkwijs.areas.api_urls")),
+    path("", include("wijkwijs.monitoring.api_urls")),
+    path("", include("wijkwijs.intake.api_urls")),
+    path("", include("wijkwijs.budgeting.api_urls")),
 ]
 
 urlpatterns = [
@@ -18,6 +21,9 @@ urlpatterns = [
     path("api/<path:rest>", api_not_found),
     path("", include("wijkwijs.accounts.urls")),
     path("", include("wijkwijs.areas.urls")),
+    path("", include("wijkwijs.monitoring.urls")),
+    path("", include("wijkwijs.intake.urls")),
+    path("", include("wijkwijs.budgeting.urls")),
 ]
 
 handler404 = "wijkwijs.core.views.not_found"

@@ -7,8 +7,9 @@ registers a panel here in its ``AppConfig.ready`` and the page renders whatever 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from django.http import HttpRequest
 
