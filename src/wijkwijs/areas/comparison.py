@@ -9,6 +9,7 @@ Rand index (1 = identical partitions, about 0 = no better than chance).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,11 +36,16 @@ class Comparison:
         return 1 - len(self.disagreements) / self.common_units
 
 
+def natural_key(text: str) -> list[object]:
+    """Sort "2 Schadewijk" before "10 Lith"."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text)]
+
+
 def compare(first: dict[str, str], second: dict[str, str]) -> Comparison:
     """Compare two assignments ``unit -> cluster name``."""
     common = sorted(set(first) & set(second))
-    rows = sorted({first[u] for u in common})
-    cols = sorted({second[u] for u in common})
+    rows = sorted({first[u] for u in common}, key=natural_key)
+    cols = sorted({second[u] for u in common}, key=natural_key)
     r_index = {name: i for i, name in enumerate(rows)}
     c_index = {name: j for j, name in enumerate(cols)}
     matrix = np.zeros((len(rows), len(cols)), dtype=int)

@@ -77,14 +77,15 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def area_geojson(request: HttpRequest, code: str) -> JsonResponse:
-    """The area with its children (or its siblings when it has none) for the area page map."""
+    """The area's children for the area page map; an area without children (a buurt) is shown
+    highlighted among its siblings."""
     area = _get_area(code)
     features = []
     children = [c for c in selectors.area_children(area) if c.geometry]
     context = children or [a for a in selectors.areas_list(level=area.level, parent=area.parent.code if area.parent else None) if a.geometry and a.pk != area.pk]
     for other in context:
         features.append(_feature(other, {"role": "context"}))
-    if area.geometry:
+    if area.geometry and not children:
         features.append(_feature(area, {"role": "self"}))
     return JsonResponse({"type": "FeatureCollection", "features": features}, content_type="application/geo+json")
 
