@@ -26,7 +26,8 @@ run: install
 	  kill %1 2>/dev/null || true
 
 test: install
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 src
+	$(BIN)/pytest tests/browser
 
 check: install
 	$(BIN)/ruff check src tests benchmarks scripts
