@@ -18,6 +18,7 @@ VAR_DIR = Path(
         "Directory for the SQLite database, uploads, sent mail and other run-time files "
         "(relative paths start at the working directory).",
     )
+    or "var"
 ).resolve()
 
 DEBUG = setting_bool("WIJKWIJS_DEBUG", False, "Django debug mode; never true in production.")
