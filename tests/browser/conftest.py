@@ -20,6 +20,7 @@ Pages are served by pytest-django's ``live_server``:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -129,10 +130,8 @@ def page(
         if rep is not None and rep.failed:
             SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
             name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-150:]
-            try:
+            with contextlib.suppress(Exception):  # best effort only
                 pg.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=True)
-            except Exception:  # pragma: no cover - best effort only
-                pass
         context.close()
 
 

@@ -119,26 +119,25 @@ def read_features(raw: bytes | str, source: str) -> tuple[list[Feature], list[Pr
     features: list[Feature] = []
     seen: dict[str, int] = {}
     for i, item in enumerate(raw_features, start=1):
-        where = dict(source=source, row=i)
         if not isinstance(item, dict) or item.get("type") != "Feature":
-            problems.append(Problem(**where, reason="geen GeoJSON Feature"))
+            problems.append(Problem(source=source, row=i, reason="geen GeoJSON Feature"))
             continue
         props = item.get("properties") or {}
         code = _first(props, CODE_PROPERTIES).upper()
         if not code:
-            problems.append(Problem(**where, reason=f"geen gebiedscode (verwacht een van: {', '.join(CODE_PROPERTIES)})"))
+            problems.append(Problem(source=source, row=i, reason=f"geen gebiedscode (verwacht een van: {', '.join(CODE_PROPERTIES)})"))
             continue
         if code in seen:
-            problems.append(Problem(**where, reason=f"code {code} komt al voor in feature {seen[code]}"))
+            problems.append(Problem(source=source, row=i, reason=f"code {code} komt al voor in feature {seen[code]}"))
             continue
         seen[code] = i
         try:
             geom = shape(item.get("geometry") or {})
         except Exception as exc:  # shapely raises several types for malformed input
-            problems.append(Problem(**where, reason=f"{code}: ongeldige geometrie ({exc})"))
+            problems.append(Problem(source=source, row=i, reason=f"{code}: ongeldige geometrie ({exc})"))
             continue
         if geom.geom_type not in ("Polygon", "MultiPolygon") or geom.is_empty:
-            problems.append(Problem(**where, reason=f"{code}: verwacht een (Multi)Polygon, niet {geom.geom_type}"))
+            problems.append(Problem(source=source, row=i, reason=f"{code}: verwacht een (Multi)Polygon, niet {geom.geom_type}"))
             continue
         crs = declared
         if crs is None:
@@ -147,12 +146,12 @@ def read_features(raw: bytes | str, source: str) -> tuple[list[Feature], list[Pr
             elif _looks_like_wgs84(geom):
                 crs = "EPSG:4326"
             else:
-                problems.append(Problem(**where, reason=f"{code}: coördinaten zijn geen WGS84 en geen RD New"))
+                problems.append(Problem(source=source, row=i, reason=f"{code}: coördinaten zijn geen WGS84 en geen RD New"))
                 continue
         if crs == "EPSG:28992":
             geom = shapely.transform(geom, _transform_rd)
         if not geom.is_valid:
-            problems.append(Problem(**where, reason=f"{code}: ongeldige vorm ({explain_validity(geom)})"))
+            problems.append(Problem(source=source, row=i, reason=f"{code}: ongeldige vorm ({explain_validity(geom)})"))
             continue
         features.append(Feature(code=code, name=_first(props, NAME_PROPERTIES), geometry=_round(geom), properties=props))
     return features, problems

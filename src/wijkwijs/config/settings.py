@@ -1,5 +1,5 @@
 """Django settings for Wijkwijs. Every value that differs per installation comes from the
-environment through :mod:`wijkwijs.config.env`; see docs/configuration.md."""
+environment through :mod:`wijkwijs.core.env`; see docs/configuration.md."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from wijkwijs.config.env import setting, setting_bool, setting_int, setting_list
+from wijkwijs.core.env import setting, setting_bool, setting_int, setting_list
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(

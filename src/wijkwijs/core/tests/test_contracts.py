@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from wijkwijs.config.env import documented
+from wijkwijs.core.env import documented
 
 ROOT = Path(__file__).resolve().parents[4]
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from wijkwijs.config.env import documented
+from wijkwijs.core.env import documented
 
 BEGIN = "<!-- settings:begin -->"
 END = "<!-- settings:end -->"
