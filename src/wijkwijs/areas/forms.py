@@ -46,3 +46,17 @@ class LookupForm(forms.Form):
 class MoveUnitForm(forms.Form):
     area = forms.CharField(widget=forms.HiddenInput)
     cluster = forms.CharField(label=_("Cluster"), required=False)
+
+
+class BoundariesImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("GeoJSON file"),
+        help_text=_("A FeatureCollection in WGS84 or RD New (EPSG:28992) with a CBS code per feature (statcode, buurtcode or wijkcode)."),
+    )
+    create_missing = forms.BooleanField(label=_("Add areas that are not in the register yet"), required=False)
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        if upload.size > 50 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        return upload

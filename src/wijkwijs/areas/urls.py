@@ -8,6 +8,7 @@ urlpatterns = [
     path("gebieden/<areacode:code>", views.area_detail, name="area-detail"),
     path("gebieden/<areacode:code>/kaart.geojson", views.area_geojson, name="area-geojson"),
     path("opzoeken", views.lookup, name="lookup"),
+    path("gebieden/grenzen-inlezen", views.boundaries_import, name="boundaries-import"),
     path("indelingen", views.clustering_list, name="clustering-list"),
     path("indelingen/importeren", views.clustering_import, name="clustering-import"),
     path("indelingen/vergelijken", views.clustering_compare, name="clustering-compare"),

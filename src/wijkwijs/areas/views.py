@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wijkwijs.areas import geometry, selectors, services
-from wijkwijs.areas.forms import ClusteringImportForm, LookupForm
+from wijkwijs.areas.forms import BoundariesImportForm, ClusteringImportForm, LookupForm
 from wijkwijs.areas.models import Area, Cluster
 from wijkwijs.core import panels
 from wijkwijs.core.clock import now
@@ -110,6 +110,31 @@ def lookup(request: HttpRequest) -> HttpResponse:
             lon, lat = geometry.rd_to_wgs84(data["x"], data["y"])
         result = {"lon": lon, "lat": lat, "areas": selectors.area_lookup(lon=lon, lat=lat)}
     return render(request, "areas/lookup.html", {"form": form, "result": result})
+
+
+@permission_required("areas.import_boundaries", raise_exception=True)
+def boundaries_import(request: HttpRequest) -> HttpResponse:
+    form = BoundariesImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = services.boundaries_import(
+                data=upload.read(), source=upload.name, create_missing=form.cleaned_data["create_missing"],
+                actor=request.user, now=now(),
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            problems = exc.problems
+        else:
+            messages.success(
+                request,
+                _("Boundaries read: %(updated)s changed, %(unchanged)s unchanged.")
+                % {"updated": report.updated, "unchanged": report.unchanged},
+            )
+            return redirect("areas:home")
+    status = 422 if problems or form.errors else 200
+    return render(request, "areas/boundaries_import.html", {"form": form, "problems": problems}, status=status)
 
 
 # -- clusterings -------------------------------------------------------------------------------

@@ -231,3 +231,17 @@ NL = {
     "To the overview of areas": "Naar het overzicht van gebieden",
     "optional": "niet verplicht",
 }
+
+NL.update({
+    "GeoJSON file": "GeoJSON-bestand",
+    "A FeatureCollection in WGS84 or RD New (EPSG:28992) with a CBS code per feature (statcode, buurtcode or wijkcode).":
+        "Een FeatureCollection in WGS84 of RD New (EPSG:28992) met een CBS-code per feature (statcode, buurtcode of wijkcode).",
+    "Add areas that are not in the register yet": "Gebieden toevoegen die nog niet in het register staan",
+    "The file is larger than 50 MB.": "Het bestand is groter dan 50 MB.",
+    "Boundaries read: %(updated)s changed, %(unchanged)s unchanged.": "Grenzen ingelezen: %(updated)s gewijzigd, %(unchanged)s ongewijzigd.",
+    "Read in boundaries (GeoJSON)": "Grenzen inlezen (GeoJSON)",
+    "Read in boundaries": "Grenzen inlezen",
+    "Load wijk or buurt boundaries from GeoJSON, for example the CBS/PDOK wijk- en buurtkaart. The file is checked as a whole; if anything is wrong nothing is stored and every problem is listed.":
+        "Lees wijk- of buurtgrenzen in uit GeoJSON, bijvoorbeeld de wijk- en buurtkaart van CBS/PDOK. Het bestand wordt als geheel gecontroleerd; klopt er iets niet, dan wordt niets opgeslagen en ziet u elk probleem.",
+    "Check and read in": "Controleren en inlezen",
+})

@@ -82,3 +82,20 @@ def test_lookup_page(client):
     assert "/gebieden/WK0828" in html
     r = client.get("/opzoeken?lon=abc")
     assert r.status_code == 200 and "utrecht-form-field-error-message" in r.content.decode()
+
+
+def test_boundaries_upload_for_administrators_rejects_bad_files_whole(client_as):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    assert client_as("coordinator").get("/gebieden/grenzen-inlezen").status_code == 403
+    c = client_as("administrator")
+    bad = b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"statcode":"WK082899"},"geometry":{"type":"Polygon","coordinates":[[[5.5,51.7],[5.6,51.7],[5.6,51.8],[5.5,51.7]]]}}]}'
+    r = c.post("/gebieden/grenzen-inlezen", {"file": SimpleUploadedFile("grenzen.geojson", bad)})
+    assert r.status_code == 422
+    assert "WK082899: onbekend gebied" in r.content.decode()
+    good = bad.replace(b"WK082899", b"WK082801")
+    r = c.post("/gebieden/grenzen-inlezen", {"file": SimpleUploadedFile("grenzen.geojson", good)})
+    assert r.status_code == 302
+    from wijkwijs.areas.models import Area
+
+    assert Area.objects.get(code="WK082801").geometry["coordinates"][0][0] == [5.5, 51.7]
