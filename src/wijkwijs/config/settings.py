@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "wijkwijs.audit",
     "wijkwijs.areas",
     "wijkwijs.monitoring",
+    "wijkwijs.intake",
     "wijkwijs.budgeting",
     "wijkwijs.demo",
 ]

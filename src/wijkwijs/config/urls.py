@@ -19,6 +19,7 @@ urlpatterns = [
     path("taal", set_language, name="set_language"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/<path:rest>", api_not_found),
+    path("open311/v2/", include("wijkwijs.intake.open311_urls")),
     path("", include("wijkwijs.accounts.urls")),
     path("", include("wijkwijs.areas.urls")),
     path("", include("wijkwijs.monitoring.urls")),
