@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from wijkwijs.areas import geometry, selectors, services
 from wijkwijs.areas.forms import BoundariesImportForm, ClusteringImportForm, LookupForm
-from wijkwijs.areas.models import Area, Cluster
+from wijkwijs.areas.models import Area, Cluster, Clustering
 from wijkwijs.core import panels
 from wijkwijs.core.clock import now
 from wijkwijs.core.errors import DomainError, NotFound
@@ -146,6 +146,14 @@ def _clusterings_allowed(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+def _get_clustering(request: HttpRequest, slug: str) -> Clustering:
+    _clusterings_allowed(request)
+    try:
+        return selectors.clustering_get(slug)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+
+
 def clustering_list(request: HttpRequest) -> HttpResponse:
     _clusterings_allowed(request)
     clusterings = list(selectors.clusterings_list())
@@ -153,37 +161,30 @@ def clustering_list(request: HttpRequest) -> HttpResponse:
 
 
 def clustering_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    _clusterings_allowed(request)
-    try:
-        clustering = selectors.clustering_get(slug)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    clustering = _get_clustering(request, slug)
     assignment = selectors.clustering_assignment(clustering)
     units = {a.code: a for a in Area.objects.filter(code__in=assignment)}
     clusters = []
     for i, cluster in enumerate(clustering.clusters.all()):
         members = sorted((units[c] for c, name in assignment.items() if name == cluster.name), key=lambda a: a.code)
         clusters.append({"cluster": cluster, "members": members, "colour": PALETTE[i % len(PALETTE)]})
+    gaps = selectors.clustering_gaps(clustering)
     return render(
         request,
         "areas/clustering_detail.html",
         {
             "clustering": clustering,
             "clusters": clusters,
-            "gaps": selectors.clustering_gaps(clustering),
+            "gaps": gaps,
             "can_manage": request.user.has_perm("areas.manage_clusterings"),
-            "all_units": sorted(units.values(), key=lambda a: a.code) + selectors.clustering_gaps(clustering),
+            "all_units": sorted(units.values(), key=lambda a: a.code) + gaps,
             "assignment": assignment,
         },
     )
 
 
 def clustering_geojson(request: HttpRequest, slug: str) -> JsonResponse:
-    _clusterings_allowed(request)
-    try:
-        clustering = selectors.clustering_get(slug)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    clustering = _get_clustering(request, slug)
     assignment = selectors.clustering_assignment(clustering)
     colour = {c.name: PALETTE[i % len(PALETTE)] for i, c in enumerate(clustering.clusters.all())}
     features = [

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from wijkwijs.areas.codes import parent_code
 from wijkwijs.monitoring.catalogue_data import (
     CBS_SOURCE,
     Dictionary,
@@ -73,13 +74,7 @@ def level_of(code: str) -> Level | None:
 
 def parent_of(code: str) -> str | None:
     """BU08280101 -> WK082801 -> GM0828 -> None (the national row has no parent either)."""
-    code = code.strip()
-    level = level_of(code)
-    if level == "BU":
-        return "WK" + code[2:8]
-    if level == "WK":
-        return "GM" + code[2:6]
-    return None
+    return parent_code(code) if level_of(code) in ("WK", "BU") else None
 
 
 @dataclass(frozen=True, slots=True)
