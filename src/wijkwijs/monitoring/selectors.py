@@ -6,7 +6,8 @@ from typing import Any
 
 from django.conf import settings
 
-from wijkwijs.monitoring.models import Observation, Source
+from wijkwijs.areas.models import Area
+from wijkwijs.monitoring.models import Indicator, Observation, Source
 
 POPULATION = "AantalInwoners"
 AGE_BANDS = [
@@ -56,3 +57,23 @@ def is_suppressed(population_value: float | None, *, user: Any) -> bool:
 
 def credits(period: str) -> list[str]:
     return list(Source.objects.filter(observations__period=period).distinct().values_list("credit", flat=True))
+
+
+def observations_for(*, area_code: str, indicator: str | None = None, period: str | None = None) -> list[dict[str, Any]]:
+    """Stored observations of an area as plain dicts, sorted by indicator and period; values
+    are ints when whole and None when missing. Unknown area or indicator: LookupError."""
+    code = area_code.strip().upper()
+    if not Area.objects.filter(code=code).exists():
+        raise LookupError(f"unknown area {code}")
+    qs = Observation.objects.filter(area__code=code)
+    if indicator:
+        if not Indicator.objects.filter(key=indicator).exists():
+            raise LookupError(f"unknown indicator {indicator}")
+        qs = qs.filter(indicator__key=indicator)
+    if period:
+        qs = qs.filter(period=period)
+    rows = qs.order_by("indicator__key", "period").values_list("indicator__key", "period", "value")
+    return [
+        {"area": code, "indicator": key, "period": p, "value": int(v) if v is not None and float(v).is_integer() else v}
+        for key, p, v in rows
+    ]

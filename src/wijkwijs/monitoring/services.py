@@ -70,10 +70,29 @@ def _indicators_for(keys: set[str], source: Source, summary: CbsImportSummary) -
     return existing
 
 
-@transaction.atomic
-def cbs_import(*, paths: list[Path], actor: Any, now: datetime, period: str | None = None) -> CbsImportSummary:
+class _Rollback(Exception):
+    """Raised inside the import transaction to undo a dry run."""
+
+
+def cbs_import(
+    *, paths: list[Path], actor: Any, now: datetime, period: str | None = None, dry_run: bool = False
+) -> CbsImportSummary:
     """Import CBS Kerncijfers files. All files are read and checked first; a rejected row
-    rejects the whole import (nothing stored). Areas the register does not know are added."""
+    rejects the whole import (nothing stored). Areas the register does not know are added.
+    ``dry_run`` computes the same summary and rolls everything back (a preview)."""
+    summary: CbsImportSummary | None = None
+    try:
+        with transaction.atomic():
+            summary = _cbs_import(paths=paths, actor=actor, now=now, period=period)
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    assert summary is not None
+    return summary
+
+
+def _cbs_import(*, paths: list[Path], actor: Any, now: datetime, period: str | None) -> CbsImportSummary:
     summary = CbsImportSummary(files=[p.name for p in paths])
     rows: list[Row] = []
     problems: list[Problem] = []
