@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from wijkwijs.areas import services as area_services
+from wijkwijs.areas.csvfiles import read_rows
 from wijkwijs.areas.models import Area
 from wijkwijs.audit.services import record
 from wijkwijs.core.errors import ImportRejected, Problem
@@ -140,4 +143,104 @@ def _cbs_import(*, paths: list[Path], actor: Any, now: datetime, period: str | N
     Observation.objects.bulk_update(to_update, ["value", "status"], batch_size=2000)
     summary.added, summary.changed = len(to_create), len(to_update)
     record(actor=actor, action="monitoring.cbs_imported", now=now, data=summary.as_dict())
+    return summary
+
+
+@dataclass
+class ObservationsImportSummary:
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"added": self.added, "changed": self.changed, "unchanged": self.unchanged}
+
+
+def _parse_value(cell: str) -> tuple[float | None, bool]:
+    cell = cell.strip()
+    if cell in ("", "."):
+        return None, True
+    try:
+        value = float(cell.replace(",", "."))
+    except ValueError:
+        return None, False
+    return value, math.isfinite(value)
+
+
+def observations_import_csv(
+    *, data: bytes, source_name: str, source_credit: str, file_name: str, actor: Any, now: datetime,
+    dry_run: bool = False,
+) -> ObservationsImportSummary:
+    """Own indicators (M2): CSV rows ``area code, period, indicator key, value`` against the
+    catalogue. Every bad row is reported (unknown area or indicator, bad value, duplicate); any bad
+    row stores nothing. ``dry_run`` computes the summary and stores nothing (the preview)."""
+    if not source_name.strip() or not source_credit.strip():
+        raise ImportRejected("geef een bron en een bronvermelding op")
+    rows = read_rows(data, file_name)
+    problems: list[Problem] = []
+    parsed: list[tuple[str, str, str, float | None]] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for index, (line, cells) in enumerate(rows):
+        if index == 0 and cells and not any(ch.isdigit() for ch in cells[0]):
+            continue  # header
+        if len(cells) != 4:
+            problems.append(Problem(source=file_name, row=line, reason="verwacht vier kolommen: gebiedscode, periode, indicator, waarde"))
+            continue
+        code, period, key, cell = cells[0].upper(), cells[1], cells[2], cells[3]
+        value, ok = _parse_value(cell)
+        if not ok:
+            problems.append(Problem(source=file_name, row=line, reason=f"{cell!r} is geen getal"))
+            continue
+        if not period:
+            problems.append(Problem(source=file_name, row=line, reason="periode ontbreekt"))
+            continue
+        ident = (code, key, period)
+        if ident in seen:
+            problems.append(Problem(source=file_name, row=line, reason=f"{code} {key} {period} staat er al in (rij {seen[ident]})"))
+            continue
+        seen[ident] = line
+        parsed.append((code, period, key, value))
+    areas = {a.code: a for a in Area.objects.filter(code__in={p[0] for p in parsed})}
+    indicators = {i.key: i for i in Indicator.objects.filter(key__in={p[2] for p in parsed})}
+    for code, period, key, _value in parsed:
+        line = seen[(code, key, period)]
+        if code not in areas:
+            problems.append(Problem(source=file_name, row=line, reason=f"gebied {code} staat niet in het gebiedsregister"))
+        if key not in indicators:
+            problems.append(Problem(source=file_name, row=line, reason=f"indicator {key} staat niet in de indicatorcatalogus"))
+    if not parsed and not problems:
+        problems.append(Problem(source=file_name, reason="geen regels gevonden"))
+    if problems:
+        raise ImportRejected(f"{file_name}: niet ingelezen", problems=sorted(problems, key=lambda p: p.row or 0))
+
+    summary = ObservationsImportSummary()
+    try:
+        with transaction.atomic():
+            source, _ = Source.objects.get_or_create(
+                slug=slugify(source_name)[:60], defaults={"name": source_name, "credit": source_credit}
+            )
+            existing = {
+                (o.area_id, o.indicator_id, o.period): o
+                for o in Observation.objects.filter(area__in=areas.values(), indicator__in=indicators.values(), period__in={p[1] for p in parsed})
+            }
+            to_create, to_update = [], []
+            for code, period, key, value in parsed:
+                area, ind = areas[code], indicators[key]
+                obs = existing.get((area.pk, ind.pk, period))
+                if obs is None:
+                    to_create.append(Observation(area=area, indicator=ind, period=period, value=value, source=source))
+                elif obs.value != value or obs.source_id != source.pk:
+                    obs.value, obs.source = value, source
+                    to_update.append(obs)
+                else:
+                    summary.unchanged += 1
+            Observation.objects.bulk_create(to_create)
+            Observation.objects.bulk_update(to_update, ["value", "source"])
+            summary.added, summary.changed = len(to_create), len(to_update)
+            record(actor=actor, action="monitoring.observations_imported", now=now,
+                   data={"file": file_name, "source": source.slug, **summary.as_dict()})
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
     return summary
