@@ -42,8 +42,8 @@ bench: install
 
 messages: install
 	cd src/wijkwijs && ../../$(BIN)/wijkwijs makemessages -l nl --no-obsolete --add-location file \
-	  -i 'monitoring/*' -i 'budgeting/*' -i 'intake/*' -i 'static/*' -i '*/tests/*' -i conftest.py
-	for app in monitoring budgeting intake; do \
+	  -i 'budgeting/*' -i 'intake/*' -i 'static/*' -i '*/tests/*' -i conftest.py
+	for app in budgeting intake; do \
 	  if [ -d src/wijkwijs/$$app/locale ]; then (cd src/wijkwijs/$$app && ../../../$(BIN)/wijkwijs makemessages -l nl --no-obsolete --add-location file -i 'tests/*'); fi; \
 	done
 	$(BIN)/python scripts/compile_messages.py

@@ -49,7 +49,7 @@ def test_clustering_comparison_for_staff(demo_server, page, assert_no_axe_violat
     assert_no_axe_violations(page, "clustering comparison")
 
 
-@pytest.mark.parametrize("path", ["/opzoeken?lon=5.53&lat=51.765", "/inloggen"])
+@pytest.mark.parametrize("path", ["/opzoeken?lon=5.53&lat=51.765", "/inloggen", "/monitor/kaart?indicator=k_65JaarOfOuder&level=BU"])
 def test_other_public_pages_are_accessible(demo_server, page, assert_no_axe_violations, path):
     page.goto(demo_server + path)
     assert_no_axe_violations(page, path)

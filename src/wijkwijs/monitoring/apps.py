@@ -8,4 +8,7 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Area monitor")
 
     def ready(self) -> None:
+        from wijkwijs.core import nav
         from wijkwijs.monitoring import panels  # noqa: F401  (registers the area page panels)
+
+        nav.register(nav.NavItem(label=_("Monitor"), url_name="monitoring:map", order=20, sections=("monitoring:",)))

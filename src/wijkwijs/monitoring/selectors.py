@@ -77,3 +77,29 @@ def observations_for(*, area_code: str, indicator: str | None = None, period: st
         {"area": code, "indicator": key, "period": p, "value": int(v) if v is not None and float(v).is_integer() else v}
         for key, p, v in rows
     ]
+
+
+def mapped_indicators() -> list[Indicator]:
+    """Indicators that have at least one value at wijk or buurt level."""
+    keys = Observation.objects.filter(area__level__in=["WK", "BU"], value__isnull=False).values("indicator_id").distinct()
+    return list(Indicator.objects.filter(pk__in=keys).select_related("source").order_by("theme", "name_nl"))
+
+
+def periods_of(key: str) -> list[str]:
+    return sorted(set(Observation.objects.filter(indicator__key=key).values_list("period", flat=True)))
+
+
+def indicator_values(*, key: str, level: str, period: str, user: Any) -> list[dict[str, Any]]:
+    """One row per current area of ``level``: the value, or None when missing or suppressed for
+    this user (small-number protection)."""
+    areas = list(Area.objects.current().filter(level=level).order_by("code"))
+    codes = [a.code for a in areas]
+    vals = values(codes, [key, POPULATION], period) if period else {}
+    pops = vals if key == POPULATION else (values(codes, [POPULATION], latest_period() or period) or vals)
+    rows = []
+    for area in areas:
+        value = vals.get(area.code, {}).get(key)
+        population = pops.get(area.code, {}).get(POPULATION)
+        suppressed = key != POPULATION and is_suppressed(population, user=user)
+        rows.append({"area": area, "value": None if suppressed else value, "suppressed": suppressed and value is not None})
+    return rows
