@@ -209,6 +209,10 @@ SPECTACULAR_SETTINGS = {
     "CONTACT": {"name": "Wijkwijs"},
     "LICENSE": {"name": "EUPL-1.2"},
     "SERVERS": [{"url": "/"}],
+    "ENUM_NAME_OVERRIDES": {
+        "AreaKindEnum": "wijkwijs.areas.models.Kind",
+        "IndicatorKindEnum": "wijkwijs.monitoring.models.IndicatorKind",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -303,3 +303,4 @@ NL.update({
     "Country of origin": "Herkomstland",
     "Origin": "Herkomst",
 })
+NL.update({"Give an area code.": "Geef een gebiedscode."})
