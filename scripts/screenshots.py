@@ -27,10 +27,11 @@ PAGES = [
 def main() -> None:
     base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
     out = Path(sys.argv[2] if len(sys.argv) > 2 else "docs/screenshots")
-    extra = sys.argv[3:]  # optional extra "name.png=/path=user" items
+    extra = sys.argv[3:]  # optional extra "name.png=/path=user" items (user may be empty)
     pages = list(PAGES)
     for item in extra:
-        name, path, user = item.split("=", 2)
+        name, rest = item.split("=", 1)
+        path, user = rest.rsplit("=", 1)
         pages.append((name, path, user or None))
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
