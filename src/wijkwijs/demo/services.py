@@ -4,7 +4,7 @@ and assignments (all marked as such). Deterministic and idempotent: loading twic
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from wijkwijs.areas import selectors as area_selectors
 from wijkwijs.areas import services as area_services
 from wijkwijs.areas.models import Area, Assignment, Clustering
 from wijkwijs.monitoring import services as monitoring_services
+from wijkwijs.monitoring.models import Impression
 
 DATA = Path(__file__).parent / "data"
 
@@ -147,6 +148,8 @@ def demo_load(*, now: datetime, actor: Any = None) -> dict[str, Any]:
 
     if not Assignment.objects.exists():
         _assign(users, now=now, actor=actor)
+    if not Impression.objects.exists():
+        _impressions(users, now=now)
     summary["assignments"] = Assignment.objects.count()
     return summary
 
@@ -172,4 +175,24 @@ def _assign(users: dict[str, Any], *, now: datetime, actor: Any) -> None:
         )
         area_services.assignment_set(
             cluster=cluster, role="beheer", person=users["demo-medewerker"], public=False, now=now, actor=actor,
+        )
+
+
+IMPRESSIONS = [
+    ("WK082801", "leefbaarheid", 40, "demo-coordinator",
+     "Bij het buurthuis in de Verzetsheldenbuurt komen sinds de zomer meer ouderen samen voor de koffieochtend; "
+     "bewoners vragen om een bankje bij de bushalte."),
+    ("WK082801", "openbare_ruimte", 12, "demo-medewerker",
+     "Veel meldingen over bijplaatsingen bij de ondergrondse containers aan de Berghemseweg, vooral na het weekend."),
+    ("WK082810", "jeugd", 25, "demo-coordinator2",
+     "Jongeren in Berghem-Zuid zoeken een plek om 's avonds samen te komen; de dorpsraad wil meedenken."),
+]
+
+
+def _impressions(users: dict[str, Any], *, now: datetime) -> None:
+    """Invented impressions (demo), dated relative to ``now``."""
+    for code, theme, days_ago, user, text in IMPRESSIONS:
+        monitoring_services.impression_add(
+            area=Area.objects.get(code=code), theme=theme, text=text,
+            observed_on=(now - timedelta(days=days_ago)).date(), actor=users[user], now=now,
         )

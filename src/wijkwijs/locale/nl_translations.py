@@ -304,3 +304,34 @@ NL.update({
     "Origin": "Herkomst",
 })
 NL.update({"Give an area code.": "Geef een gebiedscode."})
+
+# Impressions (tellen en vertellen)
+NL.update({
+    "Housing": "Wonen",
+    "Liveability": "Leefbaarheid",
+    "Safety": "Veiligheid",
+    "Care and well-being": "Zorg en welzijn",
+    "Youth": "Jeugd",
+    "Public space": "Openbare ruimte",
+    "Participation": "Participatie",
+    "Work and economy": "Werk en economie",
+    "Theme": "Thema",
+    "Date": "Datum",
+    "Impression": "Indruk",
+    "What you see and hear in the area. No names or other personal data.":
+        "Wat u ziet en hoort in het gebied. Geen namen of andere persoonsgegevens.",
+    "impression": "indruk",
+    "date": "datum",
+    "by": "door",
+    "recorded": "vastgelegd",
+    "impressions": "indrukken",
+    "Add an impression": "Indruk toevoegen",
+    "Impression of %(name)s": "Indruk van %(name)s",
+    "Save": "Opslaan",
+    "Cancel": "Annuleren",
+    "Impressions from the area": "Indrukken uit het gebied",
+    "What professionals and partners see and hear: the story beside the figures. Internal.":
+        "Wat professionals en partners zien en horen: het verhaal naast de cijfers. Intern.",
+    "No impressions recorded yet.": "Nog geen indrukken vastgelegd.",
+    "Impression recorded.": "Indruk vastgelegd.",
+})

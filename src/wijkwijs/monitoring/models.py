@@ -78,3 +78,24 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_id} {self.indicator_id} {self.period}: {self.value}"
+
+
+class Impression(models.Model):
+    """A dated qualitative impression of an area by a professional or partner ("tellen en
+    vertellen"): the story beside the figures."""
+
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="impressions")
+    theme = models.CharField(_("theme"), max_length=50)
+    text = models.TextField(_("impression"))
+    observed_on = models.DateField(_("date"))
+    author = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    author_label = models.CharField(_("by"), max_length=200)
+    created_at = models.DateTimeField(_("recorded"))
+
+    class Meta:
+        ordering = ["-observed_on", "-created_at"]
+        verbose_name = _("impression")
+        verbose_name_plural = _("impressions")
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.observed_on} {self.theme}"

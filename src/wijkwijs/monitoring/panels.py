@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wijkwijs.core import panels
 from wijkwijs.monitoring import selectors
+from wijkwijs.monitoring.forms import THEMES
 
 KEY_FIGURES = [
     selectors.POPULATION, "Mannen", "Vrouwen", "Woningvoorraad", "Bevolkingsdichtheid", "OppervlakteTotaal",
@@ -68,3 +69,17 @@ def key_figures_context(request: HttpRequest, area: Any) -> dict[str, Any] | Non
 
 panels.register(panels.Panel(slot="area", name="key_figures", template="monitoring/panel_key_figures.html", context=key_figures_context, order=10))
 panels.register_column(panels.Column(name="population", label=_("Inhabitants"), values=selectors.population, order=10))
+
+
+def impressions_context(request: HttpRequest, area: Any) -> dict[str, Any] | None:
+    if not request.user.has_perm("monitoring.view_impressions"):
+        return None
+    return {
+        "area": area,
+        "impressions": selectors.impressions_for(area),
+        "can_add": request.user.has_perm("monitoring.add_impression"),
+        "themes": dict(THEMES),
+    }
+
+
+panels.register(panels.Panel(slot="area", name="impressions", template="monitoring/panel_impressions.html", context=impressions_context, order=20))

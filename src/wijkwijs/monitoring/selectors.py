@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 
 from wijkwijs.areas.models import Area
-from wijkwijs.monitoring.models import Indicator, Observation, Source
+from wijkwijs.monitoring.models import Impression, Indicator, Observation, Source
 
 POPULATION = "AantalInwoners"
 AGE_BANDS = [
@@ -103,3 +103,7 @@ def indicator_values(*, key: str, level: str, period: str, user: Any) -> list[di
         suppressed = key != POPULATION and is_suppressed(population, user=user)
         rows.append({"area": area, "value": None if suppressed else value, "suppressed": suppressed and value is not None})
     return rows
+
+
+def impressions_for(area: Area, limit: int = 20) -> list[Impression]:
+    return list(Impression.objects.filter(area=area)[:limit])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +15,10 @@ from wijkwijs.areas import services as area_services
 from wijkwijs.areas.csvfiles import read_rows
 from wijkwijs.areas.models import Area
 from wijkwijs.audit.services import record
-from wijkwijs.core.errors import ImportRejected, Problem
+from wijkwijs.core.errors import DomainError, ImportRejected, Problem
 from wijkwijs.monitoring import catalogue_data
 from wijkwijs.monitoring.cbs_formats import ParseError, Row, read_cbs
-from wijkwijs.monitoring.models import Indicator, Observation, Source
+from wijkwijs.monitoring.models import Impression, Indicator, Observation, Source
 
 
 @dataclass
@@ -244,3 +244,19 @@ def observations_import_csv(
     except _Rollback:
         pass
     return summary
+
+
+@transaction.atomic
+def impression_add(*, area: Area, theme: str, text: str, observed_on: date, actor: Any, now: datetime) -> Impression:
+    """Record a professional's dated impression of an area (M4, "tellen en vertellen")."""
+    if not text.strip():
+        raise DomainError("de indruk is leeg")
+    if observed_on > now.date():
+        raise DomainError("de datum ligt in de toekomst")
+    impression = Impression.objects.create(
+        area=area, theme=theme, text=text.strip(), observed_on=observed_on, author=actor,
+        author_label=(actor.get_full_name() or actor.get_username()) if actor is not None else "systeem",
+        created_at=now,
+    )
+    record(actor=actor, action="monitoring.impression_added", obj=impression, now=now, data={"area": area.code, "theme": theme})
+    return impression

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from wijkwijs.areas import selectors as area_selectors
-from wijkwijs.monitoring import selectors
+from wijkwijs.core.clock import now
+from wijkwijs.core.errors import DomainError, NotFound
+from wijkwijs.monitoring import selectors, services
+from wijkwijs.monitoring.forms import ImpressionForm
 
 
 def _choice(request: HttpRequest) -> dict[str, object]:
@@ -55,3 +61,22 @@ def indicator_map_geojson(request: HttpRequest) -> JsonResponse:
         if area.geometry
     ]
     return JsonResponse({"type": "FeatureCollection", "features": features}, content_type="application/geo+json")
+
+
+@permission_required("monitoring.add_impression", raise_exception=True)
+def impression_add(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        area = area_selectors.area_get(code)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    form = ImpressionForm(request.POST or None, initial={"observed_on": now().date()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.impression_add(area=area, actor=request.user, now=now(), **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Impression recorded."))
+            return redirect("areas:area-detail", code=area.code)
+    status = 422 if form.errors else 200
+    return render(request, "monitoring/impression_form.html", {"form": form, "area": area}, status=status)

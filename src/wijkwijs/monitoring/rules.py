@@ -1,0 +1,8 @@
+"""Who may do what in the area monitor (django-rules)."""
+
+import rules
+
+from wijkwijs.accounts.rules import can_read_internal, is_municipal_staff
+
+rules.add_perm("monitoring.view_impressions", can_read_internal)
+rules.add_perm("monitoring.add_impression", is_municipal_staff)
