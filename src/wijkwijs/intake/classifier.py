@@ -42,7 +42,103 @@ _FORMAT_VERSION = 1
 # Function words only. Negations ("niet", "geen") and words like "weer" or
 # "nog" are kept on purpose: "niet geleegd", "geen licht" carry the meaning.
 STOP_WORDS: frozenset[str] = frozenset(
-    ["de", "het", "een", "en", "van", "in", "op", "te", "dat", "die", "is", "was", "zijn", "er", "aan", "met", "voor", "als", "bij", "door", "om", "of", "dan", "ook", "maar", "tot", "uit", "naar", "over", "onder", "tegen", "tussen", "na", "al", "heb", "hebben", "heeft", "had", "hadden", "ben", "bent", "wordt", "worden", "werd", "zal", "zou", "zullen", "kan", "kunnen", "moet", "moeten", "mag", "mogen", "wil", "willen", "ik", "je", "jij", "u", "we", "wij", "ze", "zij", "hij", "zij", "hem", "haar", "hun", "mijn", "mij", "me", "jouw", "jullie", "ons", "onze", "uw", "dit", "deze", "daar", "hier", "wat", "wie", "waar", "hoe", "zo", "dus", "toch", "wel", "nu", "dan", "erg", "heel", "veel", "meer", "zeer"]
+    [
+        "de",
+        "het",
+        "een",
+        "en",
+        "van",
+        "in",
+        "op",
+        "te",
+        "dat",
+        "die",
+        "is",
+        "was",
+        "zijn",
+        "er",
+        "aan",
+        "met",
+        "voor",
+        "als",
+        "bij",
+        "door",
+        "om",
+        "of",
+        "dan",
+        "ook",
+        "maar",
+        "tot",
+        "uit",
+        "naar",
+        "over",
+        "onder",
+        "tegen",
+        "tussen",
+        "na",
+        "al",
+        "heb",
+        "hebben",
+        "heeft",
+        "had",
+        "hadden",
+        "ben",
+        "bent",
+        "wordt",
+        "worden",
+        "werd",
+        "zal",
+        "zou",
+        "zullen",
+        "kan",
+        "kunnen",
+        "moet",
+        "moeten",
+        "mag",
+        "mogen",
+        "wil",
+        "willen",
+        "ik",
+        "je",
+        "jij",
+        "u",
+        "we",
+        "wij",
+        "ze",
+        "zij",
+        "hij",
+        "zij",
+        "hem",
+        "haar",
+        "hun",
+        "mijn",
+        "mij",
+        "me",
+        "jouw",
+        "jullie",
+        "ons",
+        "onze",
+        "uw",
+        "dit",
+        "deze",
+        "daar",
+        "hier",
+        "wat",
+        "wie",
+        "waar",
+        "hoe",
+        "zo",
+        "dus",
+        "toch",
+        "wel",
+        "nu",
+        "dan",
+        "erg",
+        "heel",
+        "veel",
+        "meer",
+        "zeer",
+    ]
 )
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -163,9 +259,7 @@ class Model:
         return cls(pipeline=payload["pipeline"], sklearn_version=saved_with)
 
 
-def train(
-    texts: Sequence[str], labels: Sequence[str], *, char_ngrams: bool = True, c: float = 10.0
-) -> Model:
+def train(texts: Sequence[str], labels: Sequence[str], *, char_ngrams: bool = True, c: float = 10.0) -> Model:
     """Fit a model on ``texts`` with subcategory ``labels``. Deterministic."""
     if len(texts) != len(labels):
         raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
@@ -204,9 +298,7 @@ def evaluate(
     above = confidence >= threshold
 
     classes = sorted(set(labels))
-    precision, recall, f1, support = precision_recall_fscore_support(
-        test_y, predicted, labels=classes, zero_division=0
-    )
+    precision, recall, f1, support = precision_recall_fscore_support(test_y, predicted, labels=classes, zero_division=0)
     result: dict[str, Any] = {
         "n_train": len(train_x),
         "n_test": len(test_x),
@@ -228,14 +320,10 @@ def evaluate(
             }
             for label, p, r, f, s in zip(classes, precision, recall, f1, support, strict=True)
         },
-        "confusions": Counter(
-            (t, p) for t, p in zip(test_y, predicted, strict=True) if t != p
-        ).most_common(15),
+        "confusions": Counter((t, p) for t, p in zip(test_y, predicted, strict=True) if t != p).most_common(15),
     }
     if groups is not None:
-        group_hits = [
-            groups.get(p, p) == groups.get(t, t) for p, t in zip(predicted, test_y, strict=True)
-        ]
+        group_hits = [groups.get(p, p) == groups.get(t, t) for p, t in zip(predicted, test_y, strict=True)]
         result["group_top1_accuracy"] = float(np.mean(group_hits))
     return result
 

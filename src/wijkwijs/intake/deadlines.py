@@ -5,7 +5,7 @@ Conventions:
 * **Working day**: Monday to Friday, unless the date is a holiday of the
   :class:`HolidayPolicy` or one of its ``extra_closed_days`` (bridge days,
   local closing days).
-* **Holidays**: the dates come from ``holidays.Netherlands``; which of them
+* **Holidays**: the dates come from ``holidays.country_holidays("NL")``; which of them
   count is explicit in :class:`HolidayPolicy`. The default follows the
   Algemene termijnenwet, art. 3 (New Year, Good Friday by art. 3(2), Easter
   Monday, King's Day, Ascension, Whit Monday, Christmas 25 and 26, and 5 May
@@ -117,9 +117,7 @@ def dutch_holidays(year: int) -> dict[date, frozenset[str]]:
     Raises :class:`HolidayDataError` if the library misses one we rely on,
     so a change in the ``holidays`` package shows up as a failing test.
     """
-    calendar = holidays.Netherlands(
-        years=year, categories=("public", "optional"), language="en_US"
-    )
+    calendar = holidays.country_holidays("NL", years=year, categories=("public", "optional"), language="en_US")
     found: dict[date, set[str]] = {}
     for day, names in calendar.items():
         for name in str(names).split(";"):
@@ -134,9 +132,7 @@ def dutch_holidays(year: int) -> dict[date, frozenset[str]]:
     return {day: frozenset(keys) for day, keys in found.items()}
 
 
-def holidays_for(
-    year: int, *, policy: HolidayPolicy = DEFAULT_POLICY
-) -> dict[date, frozenset[str]]:
+def holidays_for(year: int, *, policy: HolidayPolicy = DEFAULT_POLICY) -> dict[date, frozenset[str]]:
     """The holidays that are non-working days in ``year`` under ``policy``."""
     result: dict[date, frozenset[str]] = {}
     for day, keys in dutch_holidays(year).items():
@@ -173,18 +169,14 @@ def receipt_day(received: datetime, *, policy: HolidayPolicy = DEFAULT_POLICY) -
     return next_working_day(day, policy=policy)
 
 
-def add_working_days(
-    start: datetime, days: int, *, policy: HolidayPolicy = DEFAULT_POLICY
-) -> datetime:
+def add_working_days(start: datetime, days: int, *, policy: HolidayPolicy = DEFAULT_POLICY) -> datetime:
     """Deadline: end of the ``days``-th working day after the receipt day."""
     if days < 0:
         raise ValueError(f"days must be >= 0, got {days}")
     return _end_of(_shift(receipt_day(start, policy=policy), days, policy=policy))
 
 
-def working_days_between(
-    a: date | datetime, b: date | datetime, *, policy: HolidayPolicy = DEFAULT_POLICY
-) -> int:
+def working_days_between(a: date | datetime, b: date | datetime, *, policy: HolidayPolicy = DEFAULT_POLICY) -> int:
     """Working days d with a < d <= b (by local date); negative when b < a.
 
     Friday to Monday is 1; the same day is 0. For an item received on a
@@ -207,9 +199,7 @@ def working_days_between(
 Pause = tuple[datetime, datetime | None]
 
 
-def paused_working_days(
-    pause_start: datetime, pause_end: datetime, *, policy: HolidayPolicy = DEFAULT_POLICY
-) -> int:
+def paused_working_days(pause_start: datetime, pause_end: datetime, *, policy: HolidayPolicy = DEFAULT_POLICY) -> int:
     """Working days strictly between the local dates of start and end (Awb 4:15)."""
     _require_aware(pause_start, pause_end)
     between = working_days_between(pause_start, pause_end, policy=policy)

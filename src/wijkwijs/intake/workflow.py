@@ -62,22 +62,78 @@ class Transition:
 STATES: dict[State, StateInfo] = {
     info.state: info
     for info in (
-        StateInfo(State.NEW, "Gemeld", "Ontvangen, nog niet bij een eigenaar.",
-                  public=True, pauses_clock=False, first_response=False, open311="open"),
-        StateInfo(State.ROUTED, "Doorgezet", "Bij de afdeling die eigenaar is.",
-                  public=True, pauses_clock=False, first_response=False, open311="open"),
-        StateInfo(State.IN_PROGRESS, "In behandeling", "De eigenaar werkt eraan.",
-                  public=True, pauses_clock=False, first_response=True, open311="open"),
-        StateInfo(State.WAITING, "Wacht op reactie melder", "Vraag aan de melder uitstaand.",
-                  public=True, pauses_clock=True, first_response=True, open311="open"),
-        StateInfo(State.ANSWERED, "Afgehandeld", "Beantwoord of opgelost.",
-                  public=True, pauses_clock=False, first_response=True, open311="closed"),
-        StateInfo(State.REJECTED, "Afgewezen", "Niet in behandeling genomen, met motivering.",
-                  public=True, pauses_clock=False, first_response=True, open311="closed"),
-        StateInfo(State.REOPENED, "Heropend", "Opnieuw geopend na afhandeling.",
-                  public=True, pauses_clock=False, first_response=False, open311="open"),
-        StateInfo(State.CLOSED, "Gesloten", "Administratief gesloten; geen acties meer.",
-                  public=False, pauses_clock=False, first_response=False, open311="closed"),
+        StateInfo(
+            State.NEW,
+            "Gemeld",
+            "Ontvangen, nog niet bij een eigenaar.",
+            public=True,
+            pauses_clock=False,
+            first_response=False,
+            open311="open",
+        ),
+        StateInfo(
+            State.ROUTED,
+            "Doorgezet",
+            "Bij de afdeling die eigenaar is.",
+            public=True,
+            pauses_clock=False,
+            first_response=False,
+            open311="open",
+        ),
+        StateInfo(
+            State.IN_PROGRESS,
+            "In behandeling",
+            "De eigenaar werkt eraan.",
+            public=True,
+            pauses_clock=False,
+            first_response=True,
+            open311="open",
+        ),
+        StateInfo(
+            State.WAITING,
+            "Wacht op reactie melder",
+            "Vraag aan de melder uitstaand.",
+            public=True,
+            pauses_clock=True,
+            first_response=True,
+            open311="open",
+        ),
+        StateInfo(
+            State.ANSWERED,
+            "Afgehandeld",
+            "Beantwoord of opgelost.",
+            public=True,
+            pauses_clock=False,
+            first_response=True,
+            open311="closed",
+        ),
+        StateInfo(
+            State.REJECTED,
+            "Afgewezen",
+            "Niet in behandeling genomen, met motivering.",
+            public=True,
+            pauses_clock=False,
+            first_response=True,
+            open311="closed",
+        ),
+        StateInfo(
+            State.REOPENED,
+            "Heropend",
+            "Opnieuw geopend na afhandeling.",
+            public=True,
+            pauses_clock=False,
+            first_response=False,
+            open311="open",
+        ),
+        StateInfo(
+            State.CLOSED,
+            "Gesloten",
+            "Administratief gesloten; geen acties meer.",
+            public=False,
+            pauses_clock=False,
+            first_response=False,
+            open311="closed",
+        ),
     )
 }
 
@@ -146,9 +202,7 @@ def find_transition(from_state: str | State, to_state: str | State) -> Transitio
         return None
 
 
-def check_transition(
-    from_state: str | State, to_state: str | State, reason: str | None = None
-) -> Transition:
+def check_transition(from_state: str | State, to_state: str | State, reason: str | None = None) -> Transition:
     """Raise :class:`TransitionError` unless the change is allowed; return it.
 
     The error names both states (code and Dutch label) and, when the pair is
@@ -167,8 +221,7 @@ def check_transition(
         )
     if transition.needs_reason and not (reason and reason.strip()):
         raise TransitionError(
-            f"Transition from {_name(source)} to {_name(target)} "
-            f"({transition.action}) needs a reason",
+            f"Transition from {_name(source)} to {_name(target)} ({transition.action}) needs a reason",
             **names,
         )
     return transition

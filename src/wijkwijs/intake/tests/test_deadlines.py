@@ -199,9 +199,7 @@ def test_partial_day_pauses_add_nothing() -> None:
 
 def test_open_pause_stops_the_clock_now() -> None:
     pauses = [(at(2024, 6, 4), None)]
-    assert deadline_with_pauses(at(2024, 6, 3), 10, pauses, now=at(2024, 6, 10, 9)) == end_of(
-        2024, 6, 20
-    )
+    assert deadline_with_pauses(at(2024, 6, 3), 10, pauses, now=at(2024, 6, 10, 9)) == end_of(2024, 6, 20)
     later = deadline_with_pauses(at(2024, 6, 3), 10, pauses, now=at(2024, 6, 11, 9))
     assert later == end_of(2024, 6, 21)
     with pytest.raises(ValueError, match="now"):
