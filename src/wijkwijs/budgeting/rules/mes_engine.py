@@ -69,14 +69,19 @@ class MesEngine:
         tie_rank: list[int],
     ) -> None:
         self.n = n_voters
+        supporters, weights, mult = _collapse(n_voters, supporters, weights)
+        self.nt = len(mult)  # voter types: voters with identical ballots (same budgets always)
+        self.mult = [mult[s] for s in supporters]
+        self.multf = [m.astype(np.float64) for m in self.mult]
         self.costs = [Q(c.numerator, c.denominator) for c in costs]
         self.fcost = [float(c) for c in costs]
         self.sup = supporters
         self.w = weights
         self.wf = [w.astype(np.float64) for w in weights]
         self.unit = [bool(len(w) == 0 or (w.min() == 1 and w.max() == 1)) for w in weights]
-        self.wtot = [int(w.sum()) for w in weights]
+        self.wtot = [int((w * m).sum()) for w, m in zip(weights, self.mult, strict=True)]
         self.wmax = max([int(w.max()) for w in weights if len(w)] + [1]) + 1
+        self.wmax_j = [int(w.max()) if len(w) else 0 for w in weights]
         self.candidates = [j for j in candidates if self.costs[j] > 0 and self.wtot[j] > 0]
         self.tie_rank = tie_rank
         self._member: np.ndarray | None = None
@@ -88,7 +93,7 @@ class MesEngine:
         row = self._overlap.get(j)
         if row is None:
             if self._member is None:
-                member = np.zeros((self.n, len(self.costs)), dtype=bool)
+                member = np.zeros((self.nt, len(self.costs)), dtype=bool)
                 for k in self.candidates:
                     member[self.sup[k], k] = True
                 self._member = member
@@ -99,17 +104,20 @@ class MesEngine:
     def _float_rho(self, j: int, fb: np.ndarray) -> tuple[float, float]:
         """(available money, float affordability) of project ``j``; rho is inf if unaffordable."""
         b = fb[self.sup[j]]
-        avail = float(b.sum())
+        m = self.multf[j]
+        avail = float(b @ m)
         c = self.fcost[j]
         if avail < c * (1 - TOL):
             return avail, np.inf
         if self.unit[j]:
-            q0 = c / len(b)
+            q0 = c / self.wtot[j]
             if b.min() >= q0:
                 return avail, q0 / c
-            bs = np.sort(b)
-            prefix = np.concatenate(([0.0], np.cumsum(bs)[:-1]))
-            q = (c - prefix) / (len(bs) - np.arange(len(bs)))
+            order = np.argsort(b, kind="stable")
+            bs, ms = b[order], m[order]
+            prefix = np.concatenate(([0.0], np.cumsum(bs * ms)[:-1]))
+            prefm = np.concatenate(([0.0], np.cumsum(ms)[:-1]))
+            q = (c - prefix) / (self.wtot[j] - prefm)
             ok = q <= bs * (1 + 1e-12)
         else:
             w = self.wf[j]
@@ -117,9 +125,9 @@ class MesEngine:
             if np.all(b >= q0 * w):
                 return avail, q0 / c
             order = np.argsort(b / w, kind="stable")
-            bs, ws = b[order], w[order]
-            prefix = np.concatenate(([0.0], np.cumsum(bs)[:-1]))
-            prefw = np.concatenate(([0.0], np.cumsum(ws)[:-1]))
+            bs, ws, ms = b[order], w[order], m[order]
+            prefix = np.concatenate(([0.0], np.cumsum(bs * ms)[:-1]))
+            prefw = np.concatenate(([0.0], np.cumsum(ws * ms)[:-1]))
             q = (c - prefix) / (self.wtot[j] - prefw)
             ok = q * ws <= bs * (1 + 1e-12)
         k = int(np.argmax(ok)) if ok.any() else len(ok) - 1
@@ -131,7 +139,8 @@ class MesEngine:
         """Supporters of ``j`` grouped by (pattern, weight): inverse map and groups."""
         p = pat[self.sup[j]]
         key = p * self.wmax + self.w[j] if not self.unit[j] else p
-        uniq, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+        uniq, inverse = np.unique(key, return_inverse=True)
+        counts = np.bincount(inverse.ravel(), weights=self.multf[j]).astype(np.int64)
         groups = []
         for g, k in enumerate(uniq.tolist()):
             node, w = (k // self.wmax, k % self.wmax) if not self.unit[j] else (k, 1)
@@ -140,7 +149,8 @@ class MesEngine:
 
     def _exact_available(self, j: int, pat: np.ndarray, node_budget: list[Fraction]) -> Fraction:
         p = pat[self.sup[j]]
-        uniq, counts = np.unique(p, return_counts=True)
+        uniq, inverse = np.unique(p, return_inverse=True)
+        counts = np.bincount(inverse.ravel(), weights=self.multf[j]).astype(np.int64)
         return sum(
             (node_budget[k] * int(c) for k, c in zip(uniq.tolist(), counts, strict=True)),
             Q(0),
@@ -153,7 +163,10 @@ class MesEngine:
         c = self.costs[j]
         contrib = Q(0)
         denom = self.wtot[j]
-        for budget, w, count, _, _ in sorted(groups, key=lambda g: g[0] / g[1]):
+        def ratio(g: tuple[Fraction, int, int, int, int]) -> Fraction:
+            return g[0] if g[1] == 1 else g[0] / g[1]
+
+        for budget, w, count, _, _ in sorted(groups, key=ratio):
             q = (c - contrib) / denom
             if q * w <= budget:
                 return q
@@ -167,14 +180,14 @@ class MesEngine:
         budget between the two provably gives the same run (see ``same_segment``)."""
         b0 = Q(budget_per_voter.numerator, budget_per_voter.denominator)
         result = MesRun(b0)
-        fb = np.full(self.n, float(b0))
-        pat = np.zeros(self.n, dtype=np.int64)
+        fb = np.full(self.nt, float(b0))
+        pat = np.zeros(self.nt, dtype=np.int64)
         node_budget: list[Fraction] = [b0, Q(0)]
         active = set(self.candidates)
         lb = {j: 1.0 / self.wtot[j] for j in active}  # rho with everybody rich: a lower bound
         dirty = dict.fromkeys(active, True)
         for j in active:  # equal budgets: rho = 1/W exactly when everyone can pay q*w
-            if b0 * self.wtot[j] >= self.costs[j] * int(self.w[j].max()):
+            if b0 * self.wtot[j] >= self.costs[j] * self.wmax_j[j]:
                 dirty[j] = False
         rnd = 0
         while active:
@@ -253,9 +266,8 @@ class MesEngine:
             if ref is not None and result.rounds[-1].signature != ref.rounds[rnd].signature:
                 return None
             active.discard(win)
-            touched = self.overlap(win)
-            for j in active:
-                if touched[j]:
+            for j in np.flatnonzero(self.overlap(win)).tolist():
+                if j in active:
                     dirty[j] = True
             rnd += 1
         return result
@@ -287,3 +299,22 @@ class MesEngine:
             if rho_j < target or (rho_j == target and self.tie_rank[j] < self.tie_rank[win]):
                 return False
         return True
+
+
+def _collapse(
+    n: int, supporters: list[np.ndarray], weights: list[np.ndarray]
+) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
+    """Voters with identical ballots (same projects, same weights) become one voter type:
+    they start equal and always pay equally, so they keep identical budgets. Returns the
+    supporters (type ids) and weights per project, and the number of voters per type."""
+    if n == 0 or not supporters:
+        return supporters, weights, np.ones(n, dtype=np.int64)
+    top = max([int(np.max(w)) for w in weights if len(w)] + [0])
+    ballots = np.zeros((n, len(supporters)), dtype=np.int16 if top < 2**15 else np.int64)
+    for j, (s, w) in enumerate(zip(supporters, weights, strict=True)):
+        ballots[s, j] = w
+    types, mult = np.unique(ballots, axis=0, return_counts=True)
+    sup = [np.flatnonzero(types[:, j]) for j in range(len(supporters))]
+    wts = [types[s, j].astype(np.asarray(w).dtype) for j, (s, w) in
+           enumerate(zip(sup, weights, strict=True))]
+    return sup, wts, mult.astype(np.int64)

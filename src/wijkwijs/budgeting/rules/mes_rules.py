@@ -18,9 +18,9 @@ from wijkwijs.budgeting.rules.base import (
 )
 from wijkwijs.budgeting.rules.greedy import greedy_fill, greedy_order
 from wijkwijs.budgeting.rules.mes_engine import MesEngine, MesRun
+from wijkwijs.budgeting.rules.mes_iterated import official_add1 as _official_iterated
+from wijkwijs.budgeting.rules.mes_iterated import pabutools_add1
 from wijkwijs.budgeting.rules.pabulib_io import PBInstance
-
-MAX_STEPS = 1_000_000
 
 
 def pabutools_engine(instance: PBInstance) -> MesEngine:
@@ -82,46 +82,6 @@ def explain_mes(instance: PBInstance, engine: MesEngine, run: MesRun) -> dict[st
     return expl
 
 
-def iterate_pabutools(engine: MesEngine, instance: PBInstance) -> tuple[MesRun, int]:
-    """pabutools' voter_budget_increment=1: budget B/n + k until exhaustive or infeasible.
-
-    The run only changes at some budgets: after a run at b that does not stop, a run at
-    b + d checked against it (``MesEngine.run(ref=...)``) proves that every budget in
-    [b, b + d] gives the same outcome, so those steps are skipped (d doubles while that
-    holds and halves when it does not).
-    """
-    b = instance.budget / engine.n
-    prev: MesRun | None = None
-    run = engine.run(b)
-    runs = 1
-    jump = 1
-    while runs < MAX_STEPS:
-        assert run is not None
-        chosen = run.order
-        if _cost(instance, chosen) > instance.budget:
-            return (prev if prev is not None else MesRun(b)), runs
-        if _exhaustive(chosen, engine.candidates, instance.costs, instance.budget):
-            return run, runs
-        prev = run
-        while jump > 1:
-            same = engine.run(b + jump, ref=run)
-            runs += 1
-            if same is not None:  # b .. b+jump all give this outcome: none of them stops
-                b += jump
-                run = same
-                prev = same
-                jump *= 2
-                break
-            jump //= 2
-        else:
-            b += 1
-            run = engine.run(b)
-            runs += 1
-            jump = 2
-            continue
-    raise RuntimeError("iterated MES did not stop")
-
-
 def _mes_result(name: str, instance: PBInstance, engine: MesEngine, run: MesRun,
                 greedy_after: bool, details: dict[str, Any]) -> RuleResult:
     expl = explain_mes(instance, engine, run)
@@ -179,8 +139,8 @@ def mes_add1(instance: PBInstance, **params: Any) -> RuleResult:
     if instance.num_voters == 0:
         return _empty("mes-add1", instance)
     engine = pabutools_engine(instance)
-    run, steps = iterate_pabutools(engine, instance)
-    return _mes_result("mes-add1", instance, engine, run, False, {"mes_runs": steps})
+    run, stats = pabutools_add1(instance, engine)
+    return _mes_result("mes-add1", instance, engine, run, False, stats)
 
 
 @register("mes-add1-greedy")
@@ -189,8 +149,8 @@ def mes_add1_greedy(instance: PBInstance, **params: Any) -> RuleResult:
     if instance.num_voters == 0:
         return greedy_empty("mes-add1-greedy", instance)
     engine = pabutools_engine(instance)
-    run, steps = iterate_pabutools(engine, instance)
-    return _mes_result("mes-add1-greedy", instance, engine, run, True, {"mes_runs": steps})
+    run, stats = pabutools_add1(instance, engine)
+    return _mes_result("mes-add1-greedy", instance, engine, run, True, stats)
 
 
 # -- official pabulib rules (pabulib-checker 1.0.8 definitions) ---------------------------
@@ -216,18 +176,8 @@ def official_engine(instance: PBInstance) -> tuple[MesEngine, list[Fraction], Fr
 
 def official_add1(instance: PBInstance) -> tuple[MesEngine, MesRun, list[Fraction], Fraction, int]:
     engine, costs, budget = official_engine(instance)
-    n = engine.n
-    run = engine.run(budget / n)
-    per_voter = budget // n
-    steps = 1
-    everything = set(engine.candidates)
-    while set(run.order) != everything:
-        per_voter += 1
-        nxt = engine.run(Fraction(per_voter))
-        steps += 1
-        if _cost(instance, nxt.order, costs) > budget:
-            break
-        run = nxt
+    run, stats = _official_iterated(engine, costs, budget, instance)
+    steps = int(stats.get("mes_runs", stats.get("param_runs", 0) + stats.get("exact_runs", 0)))
     return engine, run, costs, budget, steps
 
 

@@ -20,15 +20,8 @@ OURS_TO_JSON = {
     "mes-add1-greedy": "mes_add1_greedy",
 }
 LARGE_VOTERS = 20_000
-# our iterated MES is fast enough for CI only on these (see docs/budgeting-rules.md)
-ADD1_FAST = {
-    "Canada_Stanford_Dataset_PB_Dieppe_2018_vote_approvals.pb",
-    "Netherlands_Amsterdam_643.pb",
-    "Netherlands_Assen_2024.pb",
-    "Switzerland_Zurich_D10.pb",
-    "Switzerland_Zurich_S5R.pb",
-    "US_Stanford_Dataset_Merced_Peoples_Budget_Ballot_2019_vote_rankings.pb",
-}
+# iterated MES: every recorded outcome is checked; instances with many voters are slow-marked
+ADD1_SLOW_VOTERS = 5_000
 
 
 def _cases() -> list[object]:
@@ -40,14 +33,14 @@ def _cases() -> list[object]:
         if name == "_meta":
             continue
         for ours, theirs in OURS_TO_JSON.items():
-            expected = entry.get(theirs, {}).get("selected")
+            outcome = entry.get(theirs, {})
+            # Lodz mes_add1_greedy: pabutools finished just beyond the 300 s limit
+            expected = outcome.get("selected", outcome.get("selected_beyond_limit"))
             if expected is None:
-                continue  # pabutools timed out
-            marks = []
-            if "add1" in ours and name not in ADD1_FAST:
-                marks.append(pytest.mark.skip(reason="iterated MES too slow for CI here; bench"))
-            elif entry["_info"]["num_voters"] > LARGE_VOTERS:
-                marks.append(pytest.mark.slow)
+                continue  # pabutools timed out (Budapest iterated MES)
+            voters = entry["_info"]["num_voters"]
+            big = voters > (ADD1_SLOW_VOTERS if "add1" in ours else LARGE_VOTERS)
+            marks = [pytest.mark.slow] if big else []
             cases.append(pytest.param(name, ours, expected, id=f"{name}-{ours}", marks=marks))
     return cases
 

@@ -1,0 +1,426 @@
+"""Iterated MES over a whole range of per-voter budgets ``b0 + k`` (k = 0, 1, 2, ...).
+
+The run at ``b0 + k`` is kept *parametric*: every voter type (voters with identical ballots
+and weights always hold identical budgets) has budget ``alpha + beta * k``. Within one round
+the winner's poor set (voters who pay all they have) is fixed, so its price per weight unit
+``q = q0 + q1 * k`` is affine, and paying keeps every budget affine (``beta >= 0``: budgets
+never fall when k grows, so every affordability ``rho`` is nonincreasing in k).
+
+Each round therefore knows up to which ``k`` its decision stays the same:
+
+* the winner's poor voters stay poor (``alpha + beta k <= q(k) w``), rich ones stay rich;
+* no rival can become cheaper: for any voter set ``P`` of a rival,
+  ``(c - sum_P budget) / (W - W_P)`` is a lower bound of its price (``P = {}`` gives
+  ``c / W``), and a rival is only affordable once its supporters' money reaches ``c``.
+  The rival is safe while one of these bounds stays above the winner's ``rho(k)``.
+
+When k moves past the validity of round ``r``, the run resumes from the saved state before
+``r`` (idea: most of the run is shared between neighbouring budgets), and between two
+breakpoints all integer k give the same outcome, so they are skipped entirely.
+
+All of this is float arithmetic with a relative margin ``TOL``. Whenever a decision at an
+evaluated ``k`` is within the margin (a near tie between rivals that are not both
+"everyone rich", a supporter who pays almost exactly all she has, money almost exactly
+equal to the cost) the run at that ``k`` is redone by the exact engine
+(:class:`~wijkwijs.budgeting.rules.mes_engine.MesEngine`), and validity bounds are shrunk
+by the same margin so that such points are always evaluated.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+TOL = 1e-9
+INF = math.inf
+
+
+class NeedExact(Exception):
+    """A decision at this k is too close to call in float."""
+
+
+def voter_types(
+    n: int, supporters: list[np.ndarray], weights: list[np.ndarray]
+) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray], int]:
+    """Collapse voters with identical (project, weight) ballots into types.
+
+    Returns per project: supporter type ids, weights, voters per type; and the type count.
+    """
+    m = len(supporters)
+    if n == 0:
+        return supporters, weights, [np.ones(len(s), dtype=np.int64) for s in supporters], 0
+    voter = np.concatenate(list(supporters) + [np.zeros(0, dtype=np.int64)]).astype(np.int64)
+    proj = np.concatenate([np.full(len(s), j, dtype=np.int64) for j, s in enumerate(supporters)]
+                          + [np.zeros(0, dtype=np.int64)])
+    wt = np.concatenate([np.asarray(w, dtype=np.int64) for w in weights]
+                        + [np.zeros(0, dtype=np.int64)])
+    code = proj * (int(wt.max(initial=0)) + 1) + wt  # one int per (project, weight)
+    order = np.lexsort((code, voter))
+    voter, code = voter[order], code[order]
+    # per-voter hash of its sorted codes (two independent 64-bit mixes), then exact check
+    lengths = np.bincount(voter, minlength=n)
+    rng = np.random.default_rng(12345)
+    mix = rng.integers(1, 2**62, size=2, dtype=np.int64)
+    pos = np.arange(len(code)) - np.repeat(np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+    with np.errstate(over="ignore"):
+        h1 = np.bincount(voter, weights=((code + 1) * (pos + 7) % 1_000_003).astype(np.float64),
+                         minlength=n)
+        h2 = np.zeros(n, dtype=np.int64)
+        np.add.at(h2, voter, (code + 3) * mix[0] ^ (pos + 1) * mix[1])
+    keys = np.stack([lengths, h1.astype(np.int64), h2], axis=1)
+    _, first, tinv = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    tinv = tinv.ravel()
+    # exact verification: every voter's ballot equals its type representative's
+    starts = np.concatenate(([0], np.cumsum(lengths)))
+    rep = first[tinv]
+    if not np.array_equal(lengths, lengths[rep]):
+        raise AssertionError("voter type hash collision")
+    idx_rep = np.repeat(starts[rep], lengths) + pos
+    if not np.array_equal(code, code[idx_rep]):
+        raise AssertionError("voter type hash collision")
+    nt = len(first)
+    count = np.bincount(tinv, minlength=nt).astype(np.int64)
+    sup, wts, cnt = [], [], []
+    for j in range(m):
+        s = supporters[j]
+        t = tinv[s]
+        ut, ui = np.unique(t, return_index=True)
+        sup.append(ut)
+        wts.append(np.asarray(weights[j], dtype=np.int64)[ui])
+        cnt.append(count[ut])
+    return sup, wts, cnt, nt
+
+
+@dataclass
+class Snapshot:
+    alpha: np.ndarray
+    beta: np.ndarray
+    cache: np.ndarray  # per project: A_P, B_P, W_P, A_all, B_all (lower-bound functions)
+    lb: np.ndarray  # per project: float lower bound of rho at the evaluated k
+    active: np.ndarray  # bool per project: not yet bought
+    winner: int = -1  # -1: the run stops here (nothing affordable)
+    end: float = INF  # last k (real) for which this round's decision holds
+    r0: float = 0.0  # winner's rho(k) = r0 + r1 k within the validity
+    r1: float = 0.0
+    weff: int = 0  # > 0: the winner's poor voters all had nothing left, rho = 1/weff exactly
+
+
+@dataclass
+class ParamRun:
+    k: int
+    order: list[int]
+    end: int  # every integer k' in [k, end] gives the same run
+    rounds: list[Snapshot] = field(default_factory=list)
+    reused: int = 0
+
+
+class ParamMes:
+    """Parametric MES for per-voter budgets ``b0 + k``; float with margins (see module doc)."""
+
+    def __init__(self, n: int, costs: list[Fraction], supporters: list[np.ndarray],
+                 weights: list[np.ndarray], candidates: list[int], tie_rank: list[int],
+                 b0: Fraction) -> None:
+        self.sup, w, cnt, self.nt = voter_types(n, supporters, weights)
+        self.m = len(costs)
+        self.c = np.array([float(x) for x in costs])
+        self.w = [x.astype(np.float64) for x in w]
+        self.cnt = [x.astype(np.float64) for x in cnt]
+        self.cw = [a * b for a, b in zip(self.w, self.cnt, strict=True)]
+        self.unit = [bool(len(x) == 0 or (x.min() == 1 and x.max() == 1)) for x in w]
+        self.W = np.array([float(x.sum()) for x in self.cw])
+        self.Wint = [int((a * b).sum()) for a, b in zip(w, cnt, strict=True)]
+        self.cand = np.zeros(self.m, dtype=bool)
+        self.cand[candidates] = True
+        self.rank = np.array(tie_rank, dtype=np.int64)
+        self.b0 = float(b0)
+        touch = np.zeros((self.nt, self.m), dtype=bool)
+        for j in range(self.m):
+            if self.cand[j]:
+                touch[self.sup[j], j] = True
+        self.overlap = [touch[self.sup[j]].any(axis=0) if self.cand[j] else None
+                        for j in range(self.m)]
+
+    # -- one project ------------------------------------------------------------------
+    def _price(self, j: int, al: np.ndarray, be: np.ndarray, k: float
+               ) -> tuple[float, np.ndarray, np.ndarray]:
+        """(rho, cache row, ratios) of project j at k; rho inf when unaffordable."""
+        s = self.sup[j]
+        a, b = al[s], be[s]
+        x = a + b * k
+        cnt, cw, c, W = self.cnt[j], self.cw[j], self.c[j], self.W[j]
+        avail = float(x @ cnt)
+        row = np.array([0.0, 0.0, 0.0, float(a @ cnt), float(b @ cnt)])
+        if abs(avail - c) <= TOL * c:
+            raise NeedExact
+        ratio = x if self.unit[j] else x / self.w[j]
+        if avail < c:
+            return INF, row, ratio
+        q = c / W
+        if ratio.min() >= q:
+            return 1.0 / self.Wint[j], row, ratio
+        order = np.argsort(ratio, kind="stable")
+        rs = ratio[order]
+        px = np.cumsum((x * cnt)[order])
+        pw = np.cumsum(cw[order])
+        qs = (c - np.concatenate(([0.0], px[:-1]))) / (W - np.concatenate(([0.0], pw[:-1])))
+        i = int(np.argmax(qs <= rs))
+        if i == 0:
+            return 1.0 / self.Wint[j], row, ratio
+        poor = order[:i]
+        row[0] = float(a[poor] @ cnt[poor])
+        row[1] = float(b[poor] @ cnt[poor])
+        row[2] = float(pw[i - 1])
+        return float(qs[i]) / c, row, ratio
+
+    def _weff(self, j: int, row: np.ndarray) -> int:
+        """W minus the weight of poor supporters when those all have exactly nothing left
+        (then rho = 1/weff exactly); 0 otherwise."""
+        if row[0] == 0.0 and row[1] == 0.0:
+            return self.Wint[j] - int(row[2])
+        return 0
+
+    # -- bounds -------------------------------------------------------------------------
+    def _lower(self, cache: np.ndarray, k: float, idx: np.ndarray) -> np.ndarray:
+        """Lower bounds of rho at k for projects ``idx`` from their cached functions."""
+        c, W = self.c[idx], self.W[idx]
+        A, B, WP, Aa, Ba = cache[idx].T
+        lb = 1.0 / W
+        has = WP > 0
+        qp = np.where(has, (c - A - B * k) / np.where(has, W - WP, 1.0) / c, 0.0)
+        lb = np.maximum(lb, qp)
+        afford = Aa + Ba * k >= c * (1 - TOL)
+        return np.where(afford, lb, INF)
+
+    def _danger(self, cache: np.ndarray, idx: np.ndarray, r0: float, r1: float, win: int,
+                k: float, weff: int) -> float:
+        """First real k' > k at which some rival in ``idx`` might beat the winner."""
+        if len(idx) == 0:
+            return INF
+        c, W = self.c[idx], self.W[idx]
+        A, B, WP, Aa, Ba = cache[idx].T
+        lo = np.full(len(idx), -INF)
+        hi = np.full(len(idx), INF)
+
+        def half(t: np.ndarray, s: np.ndarray, mask: np.ndarray) -> None:
+            """Intersect with {k' : t <= s k'} where mask."""
+            pos, neg, zero = mask & (s > 0), mask & (s < 0), mask & (s == 0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                v = t / s
+            np.maximum(lo, np.where(pos, v, -INF), out=lo)
+            np.minimum(hi, np.where(neg, v, INF), out=hi)
+            np.minimum(hi, np.where(zero & (t > 0), -INF, INF), out=hi)
+
+        everyone = np.ones(len(idx), dtype=bool)
+        half(c - Aa, Ba, everyone)  # affordable: Aa + Ba k' >= c
+        has = WP > 0
+        D = np.where(has, (W - WP) * c, 1.0)
+        if weff:  # winner's rho = 1/weff exactly: compare integral rivals with integers
+            better = self.rank[idx] < self.rank[win]
+            wi = np.array([self.Wint[j] for j in idx], dtype=np.int64)
+            beats = (wi > weff) | ((wi == weff) & better)
+            np.minimum(hi, np.where(beats, INF, -INF), out=hi)
+            integral = has & (A == 0.0) & (B == 0.0)
+            we = wi - WP.astype(np.int64)
+            beats = (we > weff) | ((we == weff) & better)
+            np.minimum(hi, np.where(integral & ~beats, -INF, INF), out=hi)
+            has = has & ~integral
+        else:  # 1/W_j <= r0 + r1 k'
+            half(1.0 / W - r0, np.full(len(idx), r1), everyone)
+        half(c - A - D * r0, B + D * r1, has)
+        lo = np.maximum(lo, k)
+        with np.errstate(invalid="ignore"):
+            ok = lo <= hi + TOL * np.maximum(1.0, np.abs(hi))
+        if not ok.any():
+            return INF
+        return float(lo[ok].min())
+
+    def _certified(self, win: int, thr: float, rs: Snapshot, lb: np.ndarray,
+                   cache: np.ndarray, active: np.ndarray, fresh: np.ndarray) -> bool:
+        if win != rs.winner or thr == INF:
+            return False
+        for j in np.flatnonzero(active & (lb <= thr * (1 + TOL))).tolist():
+            if j == win:
+                continue
+            # exact case: both rho = 1/weff; ties go to the better rank
+            wj, ww = self._weff(j, cache[j]), rs.weff
+            if not (ww and fresh[j] and wj and lb[j] != INF):
+                return False
+            if wj > ww or (wj == ww and self.rank[j] < self.rank[win]):
+                return False
+        return True
+
+    # -- the run ------------------------------------------------------------------------
+    def start(self) -> Snapshot:
+        al = np.full(self.nt, self.b0)
+        be = np.ones(self.nt)
+        cache = np.zeros((self.m, 5))
+        for j in range(self.m):
+            cache[j, 3] = self.b0 * self.cnt[j].sum()
+            cache[j, 4] = self.cnt[j].sum()
+        lb = np.where(self.cand, 1.0 / np.maximum(self.W, 1e-300), INF)
+        return Snapshot(al, be, cache, lb, self.cand.copy())
+
+    def run(self, k: int, prev: ParamRun | None, certify: bool = False) -> ParamRun | None:
+        """MES at ``b0 + k``; reuses the rounds of ``prev`` that are still valid at k.
+
+        With ``certify`` (``k`` beyond ``prev.end``), returns None unless every k' in
+        ``[prev.end, k]`` provably gives the same run as ``prev``: the same winners, and in
+        every round each rival's rho at k exceeds the winner's rho at ``prev.end``
+        (rho is nonincreasing in k for a fixed winner sequence, see module doc).
+        """
+        kf = float(k)
+        rounds: list[Snapshot] = []
+        order: list[int] = []
+        state = None
+        if prev is not None:
+            for snap in prev.rounds:
+                if snap.end < kf or snap.winner < 0:
+                    state = snap
+                    break
+                rounds.append(snap)
+                order.append(snap.winner)
+        if state is None:
+            state = self.start()
+        if certify:
+            assert prev is not None
+            left = float(prev.end)
+        al, be = state.alpha.copy(), state.beta.copy()
+        cache, active = state.cache.copy(), state.active.copy()
+        idx = np.flatnonzero(active)
+        lb = np.full(self.m, INF)
+        lb[idx] = self._lower(cache, kf, idx)
+        fresh = np.zeros(self.m, dtype=bool)
+        reused = len(order)
+        while True:
+            snap = Snapshot(al.copy(), be.copy(), cache.copy(), lb.copy(), active.copy())
+            best, near, info = INF, [], {}
+            r = len(rounds)
+            thr = -INF
+            if certify:
+                if r >= len(prev.rounds):
+                    return None
+                rs = prev.rounds[r]
+                thr = INF if rs.winner < 0 else rs.r0 + rs.r1 * left
+            for j in np.flatnonzero(active)[np.argsort(lb[active], kind="stable")].tolist():
+                if lb[j] > max(best, thr) * (1 + TOL):
+                    break
+                if not fresh[j]:
+                    rho, row, ratio = self._price(j, al, be, kf)
+                    cache[j] = row
+                    lb[j] = rho
+                    fresh[j] = True
+                    info[j] = ratio
+                if lb[j] == INF:
+                    continue
+                best = min(best, lb[j])
+            if best == INF:  # nothing affordable: valid until some rival becomes affordable
+                if certify and thr != INF:
+                    return None
+                idx = np.flatnonzero(active)
+                c, Aa, Ba = self.c[idx], cache[idx, 3], cache[idx, 4]
+                with np.errstate(divide="ignore"):
+                    reach = np.where(Ba > 0, (c - Aa) / Ba, INF)
+                snap.end = _below(float(reach.min(initial=INF)))
+                rounds.append(snap)
+                break
+            near = [j for j in np.flatnonzero(active & fresh).tolist()
+                    if lb[j] <= best * (1 + TOL)]
+            if len(near) > 1:
+                weffs = {j: self._weff(j, cache[j]) for j in near}
+                if min(weffs.values()) == 0:
+                    raise NeedExact
+                win = min(near, key=lambda j: (-weffs[j], self.rank[j]))
+            else:
+                win = near[0]
+            if certify and not self._certified(win, thr, rs, lb, cache, active, fresh):
+                return None
+            # winner: affine price and validity of its poor set
+            s = self.sup[win]
+            c, W = self.c[win], self.W[win]
+            A, B, WP = cache[win, 0], cache[win, 1], cache[win, 2]
+            q0, q1 = (c - A) / (W - WP), -B / (W - WP)
+            q = q0 + q1 * kf
+            ratio = info[win] if win in info else self._price(win, al, be, kf)[2]
+            if np.any(np.abs(ratio - q) <= TOL * q):
+                raise NeedExact
+            w = self.w[win]
+            poor = ratio < q
+            end = INF
+            if poor.any():
+                a_p, b_p, w_p = al[s][poor], be[s][poor], w[poor]
+                den = b_p - q1 * w_p
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    lim = np.where(den > 0, (q0 * w_p - a_p) / den, INF)
+                end = float(lim.min())
+            rivals = np.flatnonzero(active)
+            rivals = rivals[rivals != win]
+            end = min(end, self._danger(cache, rivals, q0 / c, q1 / c, win, kf,
+                                        self._weff(win, cache[win])))
+            snap.winner = win
+            snap.end = _below(end)
+            snap.r0, snap.r1, snap.weff = q0 / c, q1 / c, self._weff(win, cache[win])
+            rounds.append(snap)
+            order.append(win)
+            # pay
+            rich = s[~poor]
+            al[s[poor]] = 0.0
+            be[s[poor]] = 0.0
+            al[rich] -= q0 * w[~poor]
+            be[rich] -= q1 * w[~poor]
+            active[win] = False
+            lb[win] = INF
+            fresh &= ~self.overlap[win]
+        end = min(r.end for r in rounds)
+        return ParamRun(k, order, max(k, math.floor(min(end, 1e15))), rounds, reused)
+
+
+def _below(x: float) -> float:
+    """Shrink a validity end by the margin (so near-boundary k are evaluated)."""
+    if x == INF:
+        return INF
+    return x - TOL * max(1.0, abs(x)) - 1e-9
+
+
+def iterate(param: ParamMes, exact: Callable[[int], list[int]], k0: int,
+            decide: Callable[[list[int]], str], max_k: int = 10**9
+            ) -> tuple[list[int] | None, int, dict[str, int]]:
+    """Walk k = k0, k0+1, ... and return (outcome, k, stats) at the first k where
+    ``decide(order)`` says ``"stop"`` (this outcome) or ``"back"`` (the previous one; None if
+    there is none). Equal outcomes on [k, end] are decided once."""
+    stats = {"param_runs": 0, "exact_runs": 0, "rounds": 0, "certified": 0}
+    k, prev_order, prev_run = k0, None, None
+    jump = 1
+    while k <= max_k:
+        try:
+            run = None
+            while prev_run is not None and jump > 1:  # try to certify [prev.end, prev.end+jump]
+                run = param.run(prev_run.end + jump, prev_run, certify=True)
+                stats["param_runs"] += 1
+                if run is not None:
+                    stats["certified"] += 1
+                    stats["rounds"] += len(run.rounds) - run.reused
+                    jump *= 2
+                    break
+                jump //= 2
+            if run is None:
+                run = param.run(k, prev_run)
+                stats["param_runs"] += 1
+                stats["rounds"] += len(run.rounds) - run.reused
+                jump = 2
+            k = run.k
+            order, end, prev_run = run.order, run.end, run
+        except NeedExact:
+            order, end, prev_run, jump = exact(k), k, None, 1
+            stats["exact_runs"] += 1
+        verdict = decide(order)
+        if verdict == "stop":
+            return order, k, stats
+        if verdict == "back":
+            return prev_order, k - 1, stats
+        prev_order = order
+        k = end + 1
+    raise RuntimeError("iterated MES did not stop")
