@@ -212,6 +212,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AreaKindEnum": "wijkwijs.areas.models.Kind",
         "IndicatorKindEnum": "wijkwijs.monitoring.models.IndicatorKind",
+        "ItemKindEnum": "wijkwijs.intake.models.Kind",
     },
 }
 

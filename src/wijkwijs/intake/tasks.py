@@ -1,0 +1,62 @@
+"""Background tasks (django-tasks): take ids, safe to run twice, queued after commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django_tasks import task
+
+from wijkwijs.core.clock import now
+
+
+@task()
+def send_notification(notification_id: int) -> str:
+    """Send one e-mail to the submitter; a second run finds it sent and does nothing."""
+    from wijkwijs.intake.models import Notification, SubmitterContact
+
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
+        if notification is None:
+            return "missing"
+        if notification.sent_at is not None or notification.skipped:
+            return "done"
+        contact = SubmitterContact.objects.filter(item_id=notification.item_id).first()
+        if contact is None or not contact.email or contact.anonymised_at is not None:
+            notification.skipped = "no address"
+            notification.save(update_fields=["skipped"])
+            return "skipped"
+        send_mail(notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL, [contact.email])
+        notification.sent_at = now()
+        notification.save(update_fields=["sent_at"])
+        return "sent"
+
+
+@task()
+def process_item(item_id: int) -> str:
+    """Classify, locate and route an item received through the API (idempotent)."""
+    from wijkwijs.intake.models import Item
+    from wijkwijs.intake.services import item_process
+
+    item = Item.objects.filter(pk=item_id).first()
+    if item is None:
+        return "missing"
+    item_process(item=item, now=now())
+    return "processed"
+
+
+@task()
+def escalate_overdue() -> dict[str, Any]:
+    """Run the escalation ladder (idempotent); schedule it with cron or a periodic enqueue."""
+    from wijkwijs.intake.escalation import items_escalate_overdue
+
+    return items_escalate_overdue(now=now(), actor=None)
+
+
+@task()
+def anonymise_expired_contacts() -> int:
+    from wijkwijs.intake.escalation import contacts_anonymise_expired
+
+    return contacts_anonymise_expired(now=now(), actor=None)
