@@ -20,7 +20,7 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
     # A fast hasher for the demo accounts' passwords: tests are not about hashing cost.
     override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]).enable()
     with django_db_blocker.unblock():
-        demo_load(now=NOW)
+        demo_load(now=NOW, activity=False)
 
 
 @pytest.fixture

@@ -36,13 +36,19 @@ ADVICE = [
     ("Openbare verlichting", "Advies over de vervanging van de verlichting: houd het pad langs de sloot verlicht, ook na 23 uur."),
     ("Ontmoetingsplek", "Gevraagd advies over het dorpshuis: de dorpsraad steunt een verbouwing als de huur betaalbaar blijft."),
 ]
-ANSWERS = [
-    "Dank voor uw melding. Onze ploeg is langs geweest en heeft het probleem verholpen.",
-    "We hebben de situatie bekeken en het onderhoud ingepland in de komende weken.",
-    "Uw melding is doorgegeven aan de aannemer; de reparatie is uitgevoerd.",
-    "Dank voor uw advies. Het college neemt het mee in het besluit; u ontvangt het raadsvoorstel.",
-    "We nemen contact met u op om het initiatief verder uit te werken; er is budget uit het wijkbudget.",
-]
+ANSWERS = {
+    "signal": [
+        "Dank voor uw melding. Onze ploeg is langs geweest en heeft het probleem verholpen.",
+        "We hebben de situatie bekeken en het onderhoud ingepland in de komende weken.",
+        "Uw melding is doorgegeven aan de aannemer; de reparatie is uitgevoerd.",
+    ],
+    "question": [
+        "Dank voor uw vraag. Op de website van de gemeente vindt u de regels; de wijkcoördinator belt u nog.",
+        "Het antwoord op uw vraag: dit valt onder het onderhoudsplan van volgend jaar.",
+    ],
+    "advice": ["Dank voor uw advies. Het college neemt het mee in het besluit; u ontvangt het raadsvoorstel."],
+    "initiative": ["We nemen contact met u op om het initiatief verder uit te werken; er is budget uit het wijkbudget."],
+}
 REJECTIONS = [
     "Dit is geen taak van de gemeente: de grond is van de woningcorporatie. We hebben uw melding aan hen doorgegeven.",
     "De situatie voldoet aan de normen voor onderhoud; we ondernemen nu geen actie.",
@@ -122,12 +128,12 @@ def intake_demo_load(*, now: datetime, actor: Any = None, seed: int = 828, n_ite
                 services.item_ask_submitter(item=item, question=rng.choice(QUESTIONS), actor=who, now=moment)
                 at(moment + timedelta(days=rng.uniform(1, 9)), reply)
                 return
-            at(moment + timedelta(days=rng.uniform(1, 12) * speed), finish)
+            at(moment + timedelta(days=rng.uniform(0.5, 6) * speed), finish)
 
         def reply(moment: datetime) -> None:
             services.item_submitter_reply(item=Item.objects.get(pk=item_id), text="Bij nummer 14, naast de bushalte.",
                                           actor=None, now=moment)
-            at(moment + timedelta(days=rng.uniform(1, 8) * speed), finish)
+            at(moment + timedelta(days=rng.uniform(0.5, 5) * speed), finish)
 
         def finish(moment: datetime) -> None:
             item = Item.objects.get(pk=item_id)
@@ -138,7 +144,7 @@ def intake_demo_load(*, now: datetime, actor: Any = None, seed: int = 828, n_ite
                 services.item_reject(item=item, motivation=rng.choice(REJECTIONS), actor=who, now=moment)
                 stats["rejected"] += 1
             else:
-                services.item_answer(item=item, text=rng.choice(ANSWERS), actor=who, now=moment)
+                services.item_answer(item=item, text=rng.choice(ANSWERS[item.kind]), actor=who, now=moment)
                 stats["answered"] += 1
             if rng.random() < 0.5:
                 at(moment + timedelta(days=rng.uniform(3, 20)), lambda m: services.item_close(item=Item.objects.get(pk=item_id), actor=None, now=m))
@@ -146,7 +152,7 @@ def intake_demo_load(*, now: datetime, actor: Any = None, seed: int = 828, n_ite
         # Some items are slow or forgotten: they become overdue and climb the ladder.
         if rng.random() < 0.04:
             return
-        at(received + timedelta(hours=rng.uniform(2, 120) * speed), first)
+        at(received + timedelta(hours=rng.uniform(2, 72) * speed), first)
 
     for _ in range(n_items):
         received = start + timedelta(days=rng.uniform(0, DAYS))
@@ -173,14 +179,14 @@ def intake_demo_load(*, now: datetime, actor: Any = None, seed: int = 828, n_ite
                     channel=rng.choice(["web", "web", "web", "staff", "api"]), actor=None, now=moment,
                 )
             stats[kind] += 1
-            follow_up(item.pk, moment, speed=rng.choice([0.4, 0.6, 0.8, 1.0, 1.0, 1.3, 2.5]))
+            follow_up(item.pk, moment, speed=rng.choice([0.3, 0.4, 0.5, 0.6, 0.7, 0.9, 1.0, 2.0]))
 
         at(received, submit)
 
-    week = start + timedelta(days=7)
-    while week <= now:
-        at(week, lambda m: stats.update(escalated=escalation.items_escalate_overdue(now=m)["escalated"]))
-        week += timedelta(days=7)
+    day = start + timedelta(days=1, hours=7)  # the periodic task, every morning
+    while day <= now:
+        at(day, lambda m: stats.update(escalated=escalation.items_escalate_overdue(now=m)["escalated"]))
+        day += timedelta(days=1)
     at(now, lambda m: stats.update(escalated=escalation.items_escalate_overdue(now=m)["escalated"]))
 
     while queue:

@@ -16,6 +16,9 @@ from wijkwijs.accounts.selectors import DEMO_PASSWORD
 from wijkwijs.areas import selectors as area_selectors
 from wijkwijs.areas import services as area_services
 from wijkwijs.areas.models import Area, Assignment, Clustering
+from wijkwijs.demo.intake_demo import intake_demo_load
+from wijkwijs.intake import suggest
+from wijkwijs.intake.training import classifier_retrain
 from wijkwijs.monitoring import services as monitoring_services
 from wijkwijs.monitoring.models import Impression
 
@@ -101,7 +104,9 @@ def _kind(code: str) -> str:
 
 
 @transaction.atomic
-def demo_load(*, now: datetime, actor: Any = None) -> dict[str, Any]:
+def demo_load(*, now: datetime, actor: Any = None, activity: bool = True) -> dict[str, Any]:
+    """Load the Oss demo. ``activity=False`` loads only the register, figures and people (the
+    test suite's base); ``True`` also generates a year of intake items and the other modules' demo activity."""
     summary: dict[str, Any] = {}
     cbs = monitoring_services.cbs_import(paths=[DATA / "cbs" / "kwb_2024_oss.csv"], actor=actor, now=now)
     summary["cbs"] = cbs.as_dict()
@@ -151,6 +156,11 @@ def demo_load(*, now: datetime, actor: Any = None) -> dict[str, Any]:
     if not Impression.objects.exists():
         _impressions(users, now=now)
     summary["assignments"] = Assignment.objects.count()
+    if not activity:
+        return summary
+    summary["intake"] = intake_demo_load(now=now, actor=actor)
+    if not suggest.model_path().exists():  # the shipped labelled set; retrain with intake_train_classifier
+        summary["classifier"] = classifier_retrain(actor=actor, now=now, own=False, evaluate=False)
     return summary
 
 
