@@ -20,10 +20,11 @@ install: $(VENV)/.installed
 run: install
 	WIJKWIJS_DEMO=true $(BIN)/wijkwijs migrate --noinput
 	WIJKWIJS_DEMO=true $(BIN)/wijkwijs demo_load
-	@echo "Wijkwijs Oss demo: http://127.0.0.1:$(PORT)  (demo accounts: see README; worker runs alongside)"
+	@echo "Wijkwijs Oss demo: http://127.0.0.1:$(PORT)  (demo accounts: see README; worker and scheduler run alongside)"
 	WIJKWIJS_DEMO=true $(BIN)/wijkwijs db_worker --queue-name '*' & \
+	  WIJKWIJS_DEMO=true $(BIN)/wijkwijs periodic & \
 	  WIJKWIJS_DEMO=true $(BIN)/wijkwijs runserver --noreload 127.0.0.1:$(PORT); \
-	  kill %1 2>/dev/null || true
+	  kill %1 %2 2>/dev/null || true
 
 test: install
 	$(BIN)/pytest -n 2 src

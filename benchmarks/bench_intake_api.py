@@ -105,7 +105,7 @@ def main() -> None:
     run = lambda *a: subprocess.run([py, "-m", "wijkwijs.manage", *a], env=env, cwd=tmp, check=True, capture_output=True)  # noqa: E731
     print("migrating and loading the Oss areas ...", flush=True)
     run("migrate", "-v0")
-    run("demo_load")
+    run("demo_load", "--no-activity")
     run("intake_train_classifier")  # the model file, so workers load it instead of training
     run("shell", "-c", textwrap.dedent('''
         from django.db import connection

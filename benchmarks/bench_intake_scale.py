@@ -93,7 +93,7 @@ def main() -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
         conn.execute(f'CREATE DATABASE "{dbname}"')
     print("migrating and loading the Oss areas ...", flush=True)
-    for cmd in (["migrate", "-v0"], ["demo_load"]):
+    for cmd in (["migrate", "-v0"], ["demo_load", "--no-activity"]):
         subprocess.run([sys.executable, "-m", "wijkwijs.manage", *cmd], env=env, cwd=tmp, check=True, capture_output=True)
     os.environ.update(env)
     import django

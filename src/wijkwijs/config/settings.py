@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from wijkwijs.core.env import setting, setting_bool, setting_int, setting_list
+from wijkwijs.core.env import setting, setting_bool, setting_float, setting_int, setting_list
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(
@@ -228,6 +228,36 @@ SMALL_NUMBER_THRESHOLD = setting_int(
     "WIJKWIJS_SMALL_NUMBER_THRESHOLD",
     50,
     "Areas with fewer inhabitants have their figures suppressed in public views.",
+)
+
+# Intake (module S)
+INTAKE_CLASSIFIER_ENABLED = setting_bool(
+    "WIJKWIJS_INTAKE_CLASSIFIER_ENABLED", True, "Suggest a category for new items with the text classifier."
+)
+INTAKE_CLASSIFIER_THRESHOLD = setting_float(
+    "WIJKWIJS_INTAKE_CLASSIFIER_THRESHOLD", 0.4, "Below this confidence a person decides the category (0 to 1)."
+)
+INTAKE_DEFER_API_PROCESSING = setting_bool(
+    "WIJKWIJS_INTAKE_DEFER_API_PROCESSING", True,
+    "Classify, locate and route API submissions in a background task after commit.",
+)
+INTAKE_MAX_UPLOAD_BYTES = setting_int(
+    "WIJKWIJS_INTAKE_MAX_UPLOAD_BYTES", 5 * 1024 * 1024, "Largest photo or PDF a submitter may attach, in bytes."
+)
+INTAKE_PUBLIC_URL = setting(
+    "WIJKWIJS_INTAKE_PUBLIC_URL", "", "Public base URL used in e-mails to submitters (empty: relative links)."
+)
+INTAKE_RATE_LIMIT = setting(
+    "WIJKWIJS_INTAKE_RATE_LIMIT", "30/h", "Submissions per client address on public forms and APIs (count/s|m|h|d; empty: off)."
+)
+INTAKE_RETENTION_DAYS = setting_int(
+    "WIJKWIJS_INTAKE_RETENTION_DAYS", 365, "Submitter contact data is anonymised this many days after closing."
+)
+INTAKE_TRIAGE_DAYS = setting_int(
+    "WIJKWIJS_INTAKE_TRIAGE_DAYS", 1, "Working days for the no-owner queue to route an item."
+)
+INTAKE_ESCALATION_EVERY_MINUTES = setting_int(
+    "WIJKWIJS_INTAKE_ESCALATION_EVERY_MINUTES", 15, "How often `wijkwijs periodic` enqueues the escalation scan."
 )
 
 LOGGING = {

@@ -8,7 +8,18 @@ class IntakeConfig(AppConfig):
     verbose_name = _("Intake: signals, initiatives and advice")
 
     def ready(self) -> None:
-        from wijkwijs.core import nav
+        from datetime import timedelta
+
+        from django.conf import settings
+
+        from wijkwijs.core import nav, periodic
+        from wijkwijs.intake import tasks
+
+        periodic.register(
+            "intake.escalate_overdue", tasks.escalate_overdue,
+            lambda: timedelta(minutes=int(getattr(settings, "INTAKE_ESCALATION_EVERY_MINUTES", 15))),
+        )
+        periodic.register("intake.anonymise_expired_contacts", tasks.anonymise_expired_contacts, lambda: timedelta(days=1))
 
         nav.register(nav.NavItem(label=_("Report"), url_name="intake:submit", order=30, sections=("intake:submit", "intake:status")))
         nav.register(

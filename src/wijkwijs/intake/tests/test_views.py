@@ -154,3 +154,17 @@ def test_dashboard_and_csv_without_personal_data(client_as, client):
     csv = client.get("/doorlooptijden.csv?group=department").content.decode()
     assert csv.startswith("department,received") and "jan@example.org" not in csv
     assert "Jan" not in client.get("/doorlooptijden/openbaar?group=kind").content.decode()
+
+
+def test_forms_need_the_csrf_token():
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    before = Item.objects.count()
+    r = strict.post("/melden", {"kind": "signal", "description": "Kapotte bank", "location_text": "bij de kerk"})
+    assert r.status_code == 403 and Item.objects.count() == before
+    page = strict.get("/melden")
+    token = page.cookies["csrftoken"].value
+    r = strict.post("/melden", {"kind": "signal", "description": "Kapotte bank", "location_text": "bij de kerk",
+                                "csrfmiddlewaretoken": token})
+    assert r.status_code == 302 and Item.objects.count() == before + 1
