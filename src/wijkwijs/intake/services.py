@@ -391,3 +391,12 @@ def item_note(*, item: Item, text: str, actor: Any, now: datetime) -> Message:
                                      actor=actor if getattr(actor, "is_authenticated", False) else None)
     record(actor=actor, action="intake.note", obj=item, now=now, data={"message": message.pk})
     return message
+
+
+@transaction.atomic
+def contact_view(*, item: Item, actor: Any, now: datetime) -> SubmitterContact | None:
+    """The submitter's contact data for someone allowed to see it; every look is an audit event."""
+    contact = SubmitterContact.objects.filter(item=item).first()
+    if contact is not None and (contact.name or contact.email):
+        record(actor=actor, action="intake.contact_viewed", now=now, obj=item, label=item.tracking_code)
+    return contact

@@ -173,6 +173,7 @@ def _item_for(request: HttpRequest, pk: int) -> Item:
 def _item_page(request: HttpRequest, item: Item, *, bound: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
     bound = bound or {}
     can_handle = request.user.has_perm("intake.handle_item", item)
+    can_see_contact = request.user.has_perm("intake.view_contact", item)
     initial_route = {"category": item.category or item.suggested_category}
     context = {
         "item": item,
@@ -181,8 +182,8 @@ def _item_page(request: HttpRequest, item: Item, *, bound: dict[str, Any] | None
         "routings": list(item.routings.select_related("department", "actor", "rule")),
         "escalations_list": list(item.escalations.select_related("to_user", "to_department", "actor")),
         "attachments": list(item.attachments.all()),
-        "contact": getattr(item, "contact", None) if request.user.has_perm("intake.view_contact", item) else None,
-        "can_see_contact": request.user.has_perm("intake.view_contact", item),
+        "contact": services.contact_view(item=item, actor=request.user, now=now()) if can_see_contact else None,
+        "can_see_contact": can_see_contact,
         "can_handle": can_handle,
         "can_route": request.user.has_perm("intake.route_item", item),
         "can_escalate": request.user.has_perm("intake.escalate_item", item),

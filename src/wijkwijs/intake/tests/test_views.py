@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from wijkwijs.audit.models import AuditEvent
 from wijkwijs.intake.models import Item, State
 from wijkwijs.intake.tests.factories import ItemFactory
 
@@ -61,6 +62,8 @@ def test_item_pages_and_contact_data_per_role(client_as, role):
     html = r.content.decode()
     sees_contact = "jan@example.org" in html
     assert sees_contact == (role in {"department_staff", "department_head", "administrator"})
+    looks = AuditEvent.objects.filter(action="intake.contact_viewed", object_id=str(item.pk)).count()
+    assert looks == (1 if sees_contact else 0)  # every look at contact data is audited
     assert c.get("/doorlooptijden").status_code == (200 if role in STAFF | {"council"} else 403)
 
 
