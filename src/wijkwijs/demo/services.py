@@ -17,6 +17,7 @@ from wijkwijs.areas import selectors as area_selectors
 from wijkwijs.areas import services as area_services
 from wijkwijs.areas.models import Area, Assignment, Clustering
 from wijkwijs.monitoring import services as monitoring_services
+from wijkwijs.monitoring import services_demo as monitoring_demo
 from wijkwijs.monitoring.models import Impression
 
 DATA = Path(__file__).parent / "data"
@@ -105,6 +106,8 @@ def demo_load(*, now: datetime, actor: Any = None) -> dict[str, Any]:
     summary: dict[str, Any] = {}
     cbs = monitoring_services.cbs_import(paths=[DATA / "cbs" / "kwb_2024_oss.csv"], actor=actor, now=now)
     summary["cbs"] = cbs.as_dict()
+    # Earlier years and survey-style indicators as clearly separate demo figures (trend lines).
+    summary["demo_series"] = monitoring_demo.demo_series_load(actor=actor, now=now)
     for area in Area.objects.filter(level="WK", kind=""):
         kind = _kind(area.code)
         if kind:
