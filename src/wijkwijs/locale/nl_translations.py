@@ -367,8 +367,10 @@ NL.update({
     "Key figures": "Kerncijfers",
     "Previous period": "Vorige periode",
     "Change": "Verschil",
-    "Previous period: the period before, from the same source. CBS figures of one year only have been imported; the trends below use demo figures.":
-        "Vorige periode: de periode ervoor, uit dezelfde bron. Er zijn CBS-cijfers van één jaar ingelezen; de ontwikkeling hieronder gebruikt democijfers.",
+    "Only one period of these figures has been imported, so there is no comparison with a previous period yet.":
+        "Van deze cijfers is één periode ingelezen; een vergelijking met een vorige periode is er dus nog niet.",
+    "The trends below use demo figures.": "De ontwikkeling hieronder gebruikt democijfers.",
+    "Previous period: the period before, from the same source.": "Vorige periode: de periode ervoor, uit dezelfde bron.",
     "CBS age bands, %(period)s. Bars: share of the inhabitants; dashed outline: the municipality.":
         "CBS-leeftijdsgroepen, %(period)s. Balken: aandeel van de inwoners; gestippelde omlijning: de gemeente.",
     "Men %(men)s, women %(women)s.": "Mannen %(men)s, vrouwen %(women)s.",
@@ -395,8 +397,8 @@ NL.update({
     "PDF not available": "PDF niet beschikbaar",
     "This server cannot make PDF files: the PDF renderer WeasyPrint or its system libraries (Pango) are not installed. Nothing is wrong with the wijkfoto itself.":
         "Deze server kan geen PDF-bestanden maken: de PDF-renderer WeasyPrint of de systeembibliotheken ervan (Pango) zijn niet geïnstalleerd. Aan de wijkfoto zelf mankeert niets.",
-    "Use your browser's print function on the wijkfoto page (it is laid out for printing), or ask the administrator to install WeasyPrint's system libraries (see docs/configuration.md).":
-        "Gebruik de afdrukfunctie van uw browser op de wijkfotopagina (die is opgemaakt om af te drukken), of vraag de beheerder de systeembibliotheken van WeasyPrint te installeren (zie docs/configuration.md).",
+    "Use your browser's print function on the wijkfoto page (it is laid out for printing), or ask the administrator to install WeasyPrint's system libraries (see docs/wijkfoto.md).":
+        "Gebruik de afdrukfunctie van uw browser op de wijkfotopagina (die is opgemaakt om af te drukken), of vraag de beheerder de systeembibliotheken van WeasyPrint te installeren (zie docs/wijkfoto.md).",
     "Back to the wijkfoto of %(name)s": "Terug naar de wijkfoto van %(name)s",
     "Wijkfoto of %(name)s": "Wijkfoto van %(name)s",
     "figures against the municipality, trends, population pyramid, map and impressions; printable, as PDF and CSV.":

@@ -9,10 +9,11 @@ never combined with CBS or own figures in one row or one line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from wijkwijs.areas.models import Area
-from wijkwijs.monitoring import selectors
+from wijkwijs.monitoring import catalogue_data, selectors
 from wijkwijs.monitoring.demo_series import DEMO_PREFIX
 from wijkwijs.monitoring.models import Indicator, Observation, Source
 
@@ -108,8 +109,16 @@ def _figure(ind: Indicator, own: dict[str, tuple[float | None, str]], ref: dict[
     return fig
 
 
-def _order(ind: Indicator) -> tuple[str, str]:
-    return (ind.theme or "~", ind.key)
+@lru_cache(maxsize=1)
+def _positions() -> dict[str, int]:
+    """Catalogue keys in the order of the CBS table (Bevolking first, ...)."""
+    return {key: i for i, key in enumerate(catalogue_data.load_dictionary().by_key)}
+
+
+def _order(ind: Indicator) -> tuple[int, int, str]:
+    """CBS figures in table order, then own indicators by theme and key, demo figures last."""
+    key = ind.key.removeprefix(DEMO_PREFIX)
+    return (int(ind.source.is_demo), _positions().get(key, 10**6), f"{ind.theme}|{ind.key}")
 
 
 def wijkfoto_get(area: Area, *, user: Any) -> Wijkfoto:
@@ -239,20 +248,29 @@ def csv_rows(area: Area, *, user: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def map_choice(key: str | None) -> tuple[list[Indicator], Indicator | None]:
-    """The indicators that can be mapped and the chosen one (density, else population)."""
+def map_level(area: Area) -> str:
+    return "WK" if area.level == "GM" else area.level
+
+
+def map_choice(key: str | None, *, level: str = "WK") -> tuple[list[Indicator], Indicator | None]:
+    """The indicators that can be mapped and the chosen one; by default density, else the
+    population, whichever has values at ``level`` (CBS gives density for wijken only)."""
     indicators = selectors.mapped_indicators()
     keys = {i.key: i for i in indicators}
-    chosen = keys.get(key or "") or keys.get("Bevolkingsdichtheid") or keys.get(selectors.POPULATION)
-    if chosen is None and indicators:
-        chosen = indicators[0]
-    return indicators, chosen
+    if key in keys:
+        return indicators, keys[key]
+    for default in ("Bevolkingsdichtheid", selectors.POPULATION):
+        if default in keys and Observation.objects.filter(
+            indicator=keys[default], area__level=level, value__isnull=False
+        ).exists():
+            return indicators, keys[default]
+    return indicators, (indicators[0] if indicators else None)
 
 
 def map_rows(area: Area, indicator: Indicator, *, user: Any) -> tuple[str, str, list[dict[str, Any]]]:
     """(level, period, rows) for the choropleth: the area among the areas of its level (a
     municipality shows its wijken); values suppressed for small areas as on the map page."""
-    level = "WK" if area.level == "GM" else area.level
+    level = map_level(area)
     periods = selectors.periods_of(indicator.key)
     period = periods[-1] if periods else ""
     rows = selectors.indicator_values(key=indicator.key, level=level, period=period, user=user) if period else []

@@ -57,7 +57,7 @@ def _pyramid(photo: wf.Wijkfoto) -> str:
 
 
 def _map(request: HttpRequest, area: Area) -> dict[str, Any]:
-    indicators, indicator = wf.map_choice(request.GET.get("kaart"))
+    indicators, indicator = wf.map_choice(request.GET.get("kaart"), level=wf.map_level(area))
     if indicator is None:
         return {}
     level, period, rows = wf.map_rows(area, indicator, user=request.user)
@@ -87,7 +87,7 @@ def _context(request: HttpRequest, area: Area) -> dict[str, Any]:
             grouped.setdefault(imp.theme, []).append(imp)
         impressions = [{"theme": themes.get(t, t), "items": grouped[t]} for t, _label in THEMES if t in grouped]
         impressions += [{"theme": t, "items": items} for t, items in grouped.items() if t not in themes]
-    headline = {f.indicator.key: f for f in photo.figures if f.indicator.key in wf.HEADLINE}
+    headline = {f.indicator.key: f for f in photo.figures if f.indicator.key in wf.HEADLINE and f.value is not None}
     return {
         "area": area,
         "photo": photo,
