@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -29,8 +30,6 @@ def upload_index(request: HttpRequest) -> HttpResponse:
     can_cbs = request.user.has_perm("monitoring.import_cbs")
     can_own = request.user.has_perm("monitoring.import_observations")
     if not (can_cbs or can_own):
-        from django.core.exceptions import PermissionDenied  # noqa: PLC0415
-
         raise PermissionDenied
     return render(request, "monitoring/upload/index.html", {"can_cbs": can_cbs, "can_own": can_own})
 
