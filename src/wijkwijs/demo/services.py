@@ -20,6 +20,7 @@ from wijkwijs.demo.intake_demo import intake_demo_load
 from wijkwijs.intake import suggest
 from wijkwijs.intake.training import classifier_retrain
 from wijkwijs.monitoring import services as monitoring_services
+from wijkwijs.monitoring import services_demo as monitoring_demo
 from wijkwijs.monitoring.models import Impression
 
 DATA = Path(__file__).parent / "data"
@@ -110,6 +111,8 @@ def demo_load(*, now: datetime, actor: Any = None, activity: bool = True) -> dic
     summary: dict[str, Any] = {}
     cbs = monitoring_services.cbs_import(paths=[DATA / "cbs" / "kwb_2024_oss.csv"], actor=actor, now=now)
     summary["cbs"] = cbs.as_dict()
+    # Earlier years and survey-style indicators as clearly separate demo figures (trend lines).
+    summary["demo_series"] = monitoring_demo.demo_series_load(actor=actor, now=now)
     for area in Area.objects.filter(level="WK", kind=""):
         kind = _kind(area.code)
         if kind:

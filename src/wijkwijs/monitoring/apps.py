@@ -12,3 +12,5 @@ class MonitoringConfig(AppConfig):
         from wijkwijs.monitoring import panels  # noqa: F401  (registers the area page panels)
 
         nav.register(nav.NavItem(label=_("Monitor"), url_name="monitoring:map", order=20, sections=("monitoring:",)))
+        nav.register(nav.NavItem(label=_("Read in figures"), url_name="monitoring:upload", order=90,
+                                 perm="monitoring.import_observations", sections=("monitoring:upload",)))

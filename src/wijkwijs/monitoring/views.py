@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from wijkwijs.areas import selectors as area_selectors
@@ -77,6 +78,9 @@ def impression_add(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Impression recorded."))
+            back = request.GET.get("next", "")
+            if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                return redirect(back)
             return redirect("areas:area-detail", code=area.code)
     status = 422 if form.errors else 200
     return render(request, "monitoring/impression_form.html", {"form": form, "area": area}, status=status)

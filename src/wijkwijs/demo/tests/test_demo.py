@@ -16,7 +16,10 @@ pytestmark = pytest.mark.django_db
 def test_loading_the_demo_twice_changes_nothing(now):
     counts = (Observation.objects.count(), Clustering.objects.count(), Assignment.objects.count(), User.objects.count())
     summary = demo_load(now=now, activity=False)
-    assert summary["cbs"]["observations"] == {"added": 0, "changed": 0, "unchanged": counts[0]}
+    cbs = Observation.objects.filter(source__is_demo=False).count()
+    demo = Observation.objects.filter(source__is_demo=True).count()
+    assert summary["cbs"]["observations"] == {"added": 0, "changed": 0, "unchanged": cbs}
+    assert summary["demo_series"] == {"added": 0, "changed": 0, "unchanged": demo} and demo > 0
     assert summary["clusterings_created"] == 0
     assert (Observation.objects.count(), Clustering.objects.count(), Assignment.objects.count(), User.objects.count()) == counts
 
