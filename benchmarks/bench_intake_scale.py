@@ -81,6 +81,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/ww_bench_intake_scale")
+    parser.add_argument("--keep", action="store_true", help="Keep the scratch database (to EXPLAIN queries).")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="ww-bench-scale-")
     env = {**os.environ, "DATABASE_URL": args.database, "WIJKWIJS_VAR_DIR": tmp, "WIJKWIJS_LOG_LEVEL": "ERROR",
@@ -138,8 +139,9 @@ def main() -> None:
     print(f"  full escalation run over {due} due items  {run_ms:8.1f} ms  ({summary['escalated']} escalations)")
     print(f"  second run (idempotent)                {again_ms:8.1f} ms  ({again['escalated']} escalations)")
     connection.close()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
+    if not args.keep:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
     Path(tmp).exists()
 
 
