@@ -20,10 +20,11 @@ def test_median_and_p90_per_kind_match_a_hand_computation(user_with_role):
     for days in (1, 2, 3, 4, 10):
         item = ItemFactory(now=start, taken_by=staff)
         services.item_answer(item=item, text="Opgelost", actor=staff, now=start + timedelta(days=days))
-    ItemFactory(now=start)  # still open: counts as received and open, not in the times
+    late = ItemFactory(now=start)  # still open: counts as received and open, not in the times
+    services.item_escalate(item=late, reason="Gevaarlijk", actor=staff, now=start + timedelta(days=1))
     rows = {r.key: r for r in stats.throughput(group="kind", now=NOW, since=NOW - timedelta(days=30))}
     signal = rows["signal"]
-    assert (signal.received, signal.open) == (6, 1)
+    assert (signal.received, signal.open, signal.escalations) == (6, 1, 1)
     assert signal.resolution_median == 3.0
     # percentile_cont: position (5 - 1) * 0.9 = 3.6 between 4 and 10 days -> 4 + 0.6 * 6 = 7.6
     assert signal.resolution_p90 == 7.6
