@@ -14,16 +14,9 @@ from django.utils.text import slugify
 
 from wijkwijs.areas import codes, geometry
 from wijkwijs.areas.csvfiles import read_rows
-from wijkwijs.areas.models import Area, Assignment, Cluster, Clustering, ClusterMember
-from wijkwijs.audit.services import record
+from wijkwijs.areas.models import Area, Assignment, Kind, Cluster, Clustering, ClusterMember
+from wijkwijs.audit.services import record, record_many
 from wijkwijs.core.errors import DomainError, ImportRejected, ImportReport, Problem
-
-
-def _parent_for(code: str, known: dict[str, Area]) -> Area | None:
-    parent = codes.parent_code(code)
-    if parent is None:
-        return None
-    return known.get(parent) or Area.objects.filter(code=parent).first()
 
 
 @transaction.atomic
@@ -52,7 +45,11 @@ def areas_ensure(
         if not name:
             problems.append(Problem(source=source, row=i, reason=f"{code}: naam ontbreekt"))
             continue
-        clean[code] = {"code": code, "name": name, "level": level, "kind": row.get("kind")}
+        kind = row.get("kind") or ""
+        if kind not in Kind.values or len(name) > Area._meta.get_field("name").max_length:
+            problems.append(Problem(source=source, row=i, reason=f"{code}: ongeldige soort {kind!r} of te lange naam"))
+            continue
+        clean[code] = {"code": code, "name": name, "level": level, "kind": kind}
     existing = {a.code: a for a in Area.objects.filter(code__in=[codes.parent_code(c) or c for c in clean] + list(clean))}
     for code in clean:
         parent = codes.parent_code(code)
@@ -62,20 +59,30 @@ def areas_ensure(
         raise ImportRejected(f"{source}: gebieden niet ingelezen", problems=problems)
 
     report = ImportReport()
-    order = {"GM": 0, "WK": 1, "BU": 2}
-    for code, row in sorted(clean.items(), key=lambda kv: (order[kv[1]["level"]], kv[0])):
-        area = existing.get(code)
-        if area is None:
-            area = Area(code=code, level=row["level"], valid_from=valid_from)
-            area.parent = _parent_for(code, existing)
-            area.name = row["name"]
-            area.kind = row["kind"] or ""
-            area.full_clean()
-            area.save()
-            existing[code] = area
-            report.created += 1
-            record(actor=actor, action="area.created", obj=area, now=now, data={"source": source})
+    created: list[Area] = []
+    for level in ("GM", "WK", "BU"):  # parents before children, one bulk insert per level
+        fresh = []
+        for code, row in sorted(clean.items()):
+            if row["level"] != level or code in existing:
+                continue
+            parent = codes.parent_code(code)
+            area = Area(code=code, level=level, valid_from=valid_from, name=row["name"], kind=row["kind"] or "")
+            area.parent = existing.get(parent) if parent else None
+            fresh.append(area)
+        Area.objects.bulk_create(fresh, batch_size=2000)
+        if fresh and fresh[0].pk is None:  # a backend that returns no keys from bulk inserts
+            pks = dict(Area.objects.filter(code__in=[a.code for a in fresh]).values_list("code", "pk"))
+            for area in fresh:
+                area.pk = pks[area.code]
+        existing.update((a.code, a) for a in fresh)
+        created += fresh
+    report.created = len(created)
+    record_many(actor=actor, action="area.created", now=now, items=[(a, {"source": source}) for a in created])
+    fresh_codes = {a.code for a in created}
+    for code, row in sorted(clean.items()):
+        if code in fresh_codes:
             continue
+        area = existing[code]
         changes = {}
         if area.name != row["name"]:
             changes["name"] = [area.name, row["name"]]

@@ -16,7 +16,9 @@ from wijkwijs.accounts.selectors import DEMO_PASSWORD
 from wijkwijs.areas import selectors as area_selectors
 from wijkwijs.areas import services as area_services
 from wijkwijs.areas.models import Area, Assignment, Clustering
+from wijkwijs.monitoring import index_services
 from wijkwijs.monitoring import services as monitoring_services
+from wijkwijs.monitoring.demo_series import demo_index_config
 from wijkwijs.monitoring.models import Impression
 
 DATA = Path(__file__).parent / "data"
@@ -105,6 +107,11 @@ def demo_load(*, now: datetime, actor: Any = None) -> dict[str, Any]:
     summary: dict[str, Any] = {}
     cbs = monitoring_services.cbs_import(paths=[DATA / "cbs" / "kwb_2024_oss.csv"], actor=actor, now=now)
     summary["cbs"] = cbs.as_dict()
+    summary["demo_series"] = monitoring_services.demo_series_load(path=DATA / "cbs" / "kwb_2024_oss.csv", actor=actor, now=now).as_dict()
+    index_services.index_definition_ensure(
+        slug="demo", config=demo_index_config(), base_period="2019", is_default=True, actor=actor, now=now,
+        description="Demo: a Rotterdam-style index on generated figures (objective and subjective parts), not CBS.",
+    )
     for area in Area.objects.filter(level="WK", kind=""):
         kind = _kind(area.code)
         if kind:
