@@ -14,7 +14,7 @@ from django.utils.text import slugify
 
 from wijkwijs.areas import codes, geometry
 from wijkwijs.areas.csvfiles import read_rows
-from wijkwijs.areas.models import Area, Assignment, Kind, Cluster, Clustering, ClusterMember
+from wijkwijs.areas.models import Area, Assignment, Cluster, Clustering, ClusterMember, Kind
 from wijkwijs.audit.services import record, record_many
 from wijkwijs.core.errors import DomainError, ImportRejected, ImportReport, Problem
 

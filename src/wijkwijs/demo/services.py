@@ -3,6 +3,8 @@ and assignments (all marked as such). Deterministic and idempotent: loading twic
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -109,8 +111,11 @@ def demo_load(*, now: datetime, actor: Any = None) -> dict[str, Any]:
     summary["cbs"] = cbs.as_dict()
     summary["demo_series"] = monitoring_services.demo_series_load(path=DATA / "cbs" / "kwb_2024_oss.csv", actor=actor, now=now).as_dict()
     index_services.index_definition_ensure(
-        slug="demo", config=demo_index_config(), base_period="2019", is_default=True, actor=actor, now=now,
-        description="Demo: a Rotterdam-style index on generated figures (objective and subjective parts), not CBS.",
+        slug="demo", config=replace(demo_index_config(), center="area_mean"), base_period="2019", is_default=True, actor=actor, now=now,
+        description=(
+            "Demo: a Rotterdam-style index on generated figures (objective and subjective parts), not CBS. "
+            "Centre: the mean of the wijken, as the generated municipality rows are not their average."
+        ),
     )
     for area in Area.objects.filter(level="WK", kind=""):
         kind = _kind(area.code)

@@ -103,14 +103,18 @@ def definition_snapshot(definition: IndexDefinition) -> dict[str, Any]:
 
 
 def indicator_labels(keys: Iterable[str]) -> dict[str, dict[str, str]]:
-    """``key -> {"name", "unit"}`` from the stored catalogue, else the built-in one."""
+    """``key -> {"name", "unit", "polarity"}`` from the stored catalogue, else the built-in one."""
     keys = list(keys)
-    out = {i.key: {"name": i.name_nl, "unit": i.unit} for i in Indicator.objects.filter(key__in=keys)}
+    out = {
+        i.key: {"name": i.name_nl, "unit": i.unit, "polarity": i.polarity}
+        for i in Indicator.objects.filter(key__in=keys)
+    }
     cat = catalogue()
     for k in keys:
         if k not in out:
             spec = cat.get(k)
-            out[k] = {"name": spec.name_nl if spec else k, "unit": spec.unit if spec else ""}
+            out[k] = {"name": spec.name_nl if spec else k, "unit": spec.unit if spec else "",
+                      "polarity": spec.polarity if spec else "context"}
     return out
 
 
@@ -322,7 +326,14 @@ def change_report_for(
                 if vals
             ]
         )
-    return change_report(rows[0], rows[1], config or ChangeConfig(keys=frozenset(keys)))
+    if config is None:
+        # percentages move by percentage points (2 by default), whatever their source
+        units = indicator_labels(keys)
+        pct = ChangeConfig().default_percentage
+        config = ChangeConfig(
+            keys=frozenset(keys), thresholds={k: pct for k, lab in units.items() if lab["unit"] == "%"}
+        )
+    return change_report(rows[0], rows[1], config)
 
 
 def populations(codes: Iterable[str]) -> dict[str, float | None]:

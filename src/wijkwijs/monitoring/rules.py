@@ -6,3 +6,6 @@ from wijkwijs.accounts.rules import can_read_internal, is_municipal_staff
 
 rules.add_perm("monitoring.view_impressions", can_read_internal)
 rules.add_perm("monitoring.add_impression", is_municipal_staff)
+# The priority ranking labels areas by need: a working instrument for staff and the council,
+# not public (the index and the change report are public, with small-number suppression).
+rules.add_perm("monitoring.view_ranking", can_read_internal)
