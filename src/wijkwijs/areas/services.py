@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 
 from wijkwijs.areas import codes, geometry
 from wijkwijs.areas.csvfiles import read_rows
 from wijkwijs.areas.models import Area, Assignment, Cluster, Clustering, ClusterMember, Kind
 from wijkwijs.audit.services import record, record_many
+from wijkwijs.core.bulk import insert_rows
 from wijkwijs.core.errors import DomainError, ImportRejected, ImportReport, Problem
 
 
@@ -35,6 +36,8 @@ def areas_ensure(
     """
     problems: list[Problem] = []
     clean: dict[str, dict[str, Any]] = {}
+    kinds = set(Kind.values)
+    max_name = Area._meta.get_field("name").max_length or 200
     for i, row in enumerate(rows, start=1):
         code = codes.normalise(str(row.get("code", "")))
         level = codes.level_of(code)
@@ -46,52 +49,62 @@ def areas_ensure(
             problems.append(Problem(source=source, row=i, reason=f"{code}: naam ontbreekt"))
             continue
         kind = row.get("kind") or ""
-        if kind not in Kind.values or len(name) > Area._meta.get_field("name").max_length:
+        if kind not in kinds or len(name) > max_name:
             problems.append(Problem(source=source, row=i, reason=f"{code}: ongeldige soort {kind!r} of te lange naam"))
             continue
-        clean[code] = {"code": code, "name": name, "level": level, "kind": kind}
-    existing = {a.code: a for a in Area.objects.filter(code__in=[codes.parent_code(c) or c for c in clean] + list(clean))}
-    for code in clean:
-        parent = codes.parent_code(code)
+        clean[code] = {"code": code, "name": name, "level": level, "kind": kind, "parent": codes.parent_code(code)}
+    wanted = {r["parent"] or c for c, r in clean.items()} | set(clean)
+    qs = Area.objects.all() if len(wanted) > 500 else Area.objects.filter(code__in=wanted)  # big imports: one scan
+    # code -> (pk, name, kind): plain tuples, model instances only for what changes
+    existing = {code: (pk, name, kind) for pk, code, name, kind in qs.values_list("pk", "code", "name", "kind")}
+    for code, row in clean.items():
+        parent = row["parent"]
         if parent and parent not in clean and parent not in existing:
             problems.append(Problem(source=source, reason=f"{code}: het bovenliggende gebied {parent} is onbekend"))
     if problems:
         raise ImportRejected(f"{source}: gebieden niet ingelezen", problems=problems)
 
     report = ImportReport()
-    created: list[Area] = []
-    for level in ("GM", "WK", "BU"):  # parents before children, one bulk insert per level
-        fresh = []
-        for code, row in sorted(clean.items()):
-            if row["level"] != level or code in existing:
-                continue
-            parent = codes.parent_code(code)
-            area = Area(code=code, level=level, valid_from=valid_from, name=row["name"], kind=row["kind"] or "")
-            area.parent = existing.get(parent) if parent else None
-            fresh.append(area)
-        Area.objects.bulk_create(fresh, batch_size=2000)
-        if fresh and fresh[0].pk is None:  # a backend that returns no keys from bulk inserts
-            pks = dict(Area.objects.filter(code__in=[a.code for a in fresh]).values_list("code", "pk"))
-            for area in fresh:
-                area.pk = pks[area.code]
-        existing.update((a.code, a) for a in fresh)
-        created += fresh
+    created: list[tuple[int, str]] = []
+    start = connection.ops.adapt_datefield_value(valid_from)
+    for level in ("GM", "WK", "BU"):  # parents before children, bulk inserts per level
+        fresh = [(code, row) for code, row in sorted(clean.items()) if row["level"] == level and code not in existing]
+        if not fresh:
+            continue
+        parents = {code: existing[row["parent"]][0] if row["parent"] else None for code, row in fresh}
+        insert_rows(
+            Area,
+            ["code", "name", "level", "parent", "kind", "valid_from", "geometry_source", "geometry_version"],
+            ((code, row["name"], level, parents[code], row["kind"], start, "", 0) for code, row in fresh),
+        )
+        new = {code for code, _ in fresh}
+        level_qs = Area.objects.filter(level=level) if len(new) > 500 else Area.objects.filter(code__in=new)
+        for pk, code in level_qs.values_list("pk", "code"):
+            if code in new:
+                row = clean[code]
+                existing[code] = (pk, row["name"], row["kind"])
+                created.append((pk, code))
     report.created = len(created)
-    record_many(actor=actor, action="area.created", now=now, items=[(a, {"source": source}) for a in created])
-    fresh_codes = {a.code for a in created}
+    data = {"source": source}
+    record_many(
+        actor=actor, action="area.created", now=now, model=Area,
+        items=[(pk, f"{clean[code]['name']} ({code})", data) for pk, code in created],
+    )
+    fresh_codes = {code for _, code in created}
     for code, row in sorted(clean.items()):
         if code in fresh_codes:
             continue
-        area = existing[code]
+        _, name, kind = existing[code]
         changes = {}
-        if area.name != row["name"]:
-            changes["name"] = [area.name, row["name"]]
-            area.name = row["name"]
-        if row["kind"] and area.kind != row["kind"]:
-            changes["kind"] = [area.kind, row["kind"]]
-            area.kind = row["kind"]
+        if name != row["name"]:
+            changes["name"] = [name, row["name"]]
+        if row["kind"] and kind != row["kind"]:
+            changes["kind"] = [kind, row["kind"]]
         if changes:
-            area.save()
+            area = Area.objects.get(code=code)
+            area.name = row["name"]
+            area.kind = row["kind"] or area.kind
+            area.save(update_fields=["name", "kind"])
             report.updated += 1
             record(actor=actor, action="area.updated", obj=area, now=now, data={"source": source, "changes": changes})
         else:

@@ -3,9 +3,7 @@ and assignments (all marked as such). Deterministic and idempotent: loading twic
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any

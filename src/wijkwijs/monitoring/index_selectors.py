@@ -156,10 +156,9 @@ def figures(keys: Iterable[str], period: str, levels: Iterable[str]) -> Figures:
     }
     ind = dict(Indicator.objects.filter(key__in=keys).values_list("pk", "key"))
     values: dict[str, dict[str, float | None]] = {code: {} for code, _, _ in areas.values()}
-    rows = Observation.objects.filter(indicator_id__in=list(ind), period=period, area__level__in=levels).values_list(
-        "area_id", "indicator_id", "value"
-    )
-    for area_id, ind_id, value in rows.iterator(chunk_size=20000):
+    # by the (indicator, period, area) index, no join: areas of other levels are skipped here
+    rows = Observation.objects.filter(indicator_id__in=list(ind), period=period).values_list("area_id", "indicator_id", "value")
+    for area_id, ind_id, value in rows:
         area = areas.get(area_id)
         if area is not None:
             values[area[0]][ind[ind_id]] = value
@@ -205,10 +204,33 @@ class IndexRun:
     warnings: list[str] = field(default_factory=list)
 
 
+def _column(data: list[dict[str, float | None]], key: str) -> np.ndarray:
+    return np.array([np.nan if (v := d.get(key)) is None else v for d in data], dtype=float)
+
+
 def _matrix(figs: Figures, config: IndexConfig, level: str, clustering: Clustering | None) -> AreaMatrix:
-    codes = [c for c, lv in figs.levels.items() if lv == level]
-    data = {c: figs.values[c] for c in sorted(codes)}
-    matrix = AreaMatrix.from_values(data, config.keys, population_key=POPULATION, catalogue=catalogue(), names=figs.names)
+    """Areas x indicators; derived indicators (shares, rates) computed column-wise with the
+    catalogue's rule (``Derived.compute``: missing input or too small a denominator -> NaN)."""
+    codes = sorted(c for c, lv in figs.levels.items() if lv == level)
+    data = [figs.values[c] for c in codes]
+    cat = catalogue()
+    cols = []
+    for key in config.keys:
+        spec = cat.get(key)
+        derived = spec.derived if spec is not None else None
+        if derived is None:
+            cols.append(_column(data, key))
+            continue
+        num = sum((_column(data, k) for k in derived.numerator), start=np.zeros(len(codes)))
+        den = sum((_column(data, k) for k in derived.denominator), start=np.zeros(len(codes)))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ok = (den > 0) & (den >= derived.min_denominator)
+            cols.append(np.where(ok, derived.factor * num / np.where(ok, den, 1.0), np.nan))
+    values = np.column_stack(cols) if cols else np.zeros((len(codes), 0))
+    matrix = AreaMatrix(
+        tuple(codes), config.keys, values, _column(data, POPULATION), tuple(group_of(c) for c in codes),
+        tuple(figs.names.get(c, "") for c in codes),
+    )
     return matrix if clustering is None else cluster_matrix(matrix, clustering_assignment(clustering, unit_level=level))
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
@@ -17,6 +17,7 @@ from wijkwijs.areas import services as area_services
 from wijkwijs.areas.csvfiles import read_rows
 from wijkwijs.areas.models import Area
 from wijkwijs.audit.services import record
+from wijkwijs.core.bulk import insert_rows
 from wijkwijs.core.errors import DomainError, ImportRejected, Problem
 from wijkwijs.monitoring import catalogue_data
 from wijkwijs.monitoring.cbs_formats import ParseError, Row, read_cbs
@@ -84,7 +85,7 @@ class _Rollback(Exception):
 
 #: ``progress(stage, done, total)``: stages "read" (files), "areas", "observations" (rows).
 Progress = Callable[[str, int, int], None]
-BATCH = 5000
+BATCH = 20_000
 
 
 def cbs_import(
@@ -154,19 +155,24 @@ def _close_redivided(rows: list[Row], source: Source, actor: Any, now: datetime)
         .values_list("area__code", "last")
     )
     closed = 0
-    for gm, period in periods.items():
-        if not period.isdigit() or period < latest.get(gm, ""):
-            continue
-        valid_to = date(int(period), 1, 1)
+    gms = [gm for gm, period in periods.items() if period.isdigit() and period >= latest.get(gm, "")]
+    if not gms:
+        return 0
+    current: dict[tuple[str, str], list[tuple[str, date | None]]] = {}
+    prefixes = {gm[2:6] for gm in gms}
+    for code, level, valid_from in Area.objects.current().filter(level__in=["WK", "BU"]).values_list("code", "level", "valid_from"):
+        if code[2:6] in prefixes:
+            current.setdefault(("GM" + code[2:6], level), []).append((code, valid_from))
+    for gm in gms:
+        valid_to = date(int(periods[gm]), 1, 1)
         for level in ("WK", "BU"):
             listed = by_gm[gm].get(level)
             if not listed:
                 continue
-            stale = Area.objects.current().filter(level=level, code__startswith=level + gm[2:6]).exclude(code__in=listed)
-            for area in stale:
-                if area.valid_from is not None and area.valid_from >= valid_to:
+            for code, valid_from in current.get((gm, level), []):
+                if code in listed or (valid_from is not None and valid_from >= valid_to):
                     continue
-                area_services.area_close(area=area, valid_to=valid_to, actor=actor, now=now)
+                area_services.area_close(area=Area.objects.get(code=code), valid_to=valid_to, actor=actor, now=now)
                 closed += 1
     return closed
 
@@ -179,8 +185,9 @@ def _cbs_import(*, paths: list[Path], actor: Any, now: datetime, period: str | N
         summary.rejected = [str(p) for p in exc.problems]
         raise
     source = _source_for(catalogue_data.CBS_SOURCE)
-    known = set(Area.objects.filter(code__in={r.code for r in rows}).values_list("code", flat=True))
-    new_codes = {r.code for r in rows} - known
+    in_file = {r.code for r in rows}
+    known = set(Area.objects.values_list("code", flat=True)) & in_file
+    new_codes = in_file - known
     redivided = {("GM" + c[2:6]) for c in new_codes} & known
     area_services.areas_ensure(
         rows=[{"code": r.code, "name": r.name} for r in rows], source=", ".join(summary.files), actor=actor, now=now
@@ -207,7 +214,9 @@ def _store_rows(
 ) -> None:
     """Add or change the observations of ``rows`` (their areas exist): bulk inserts, and one
     query to find what is stored already, so a re-import changes nothing."""
-    area_ids = dict(Area.objects.filter(code__in={r.code for r in rows}).values_list("code", "pk"))
+    in_file = {r.code for r in rows}
+    qs = Area.objects.all() if len(in_file) > 500 else Area.objects.filter(code__in=in_file)
+    area_ids = {code: pk for code, pk in qs.values_list("code", "pk") if code in in_file}
     indicators = _indicators_for({k for r in rows for k in r.values}, source, summary, catalogue)
     ind_ids = {k: i.pk for k, i in indicators.items()}
 
@@ -220,10 +229,14 @@ def _store_rows(
         ).values_list("pk", "area_id", "indicator_id", "period", "value", "status").iterator(chunk_size=20000):
             if a in wanted_areas:
                 existing[(a, i, p)] = (pk, v, st)
-    to_create: list[Observation] = []
+    if connection.vendor == "sqlite" and len(rows) > 1000:
+        with connection.cursor() as cursor:  # a page cache that holds the index of a national import
+            cursor.execute("PRAGMA cache_size = -65536")
+    to_create: list[tuple[int, int, str, float | None, str, int]] = []
     to_update: list[Observation] = []
     total = sum(len(r.values) for r in rows)
     done = 0
+    fields = ["area", "indicator", "period", "value", "status", "source"]
     for r in rows:
         area_id = area_ids[r.code]
         for key, raw in r.values.items():
@@ -232,20 +245,18 @@ def _store_rows(
             value = None if raw is None else float(raw)
             old = existing.get((area_id, ind_id, r.period))
             if old is None:
-                to_create.append(Observation(area_id=area_id, indicator_id=ind_id, period=r.period, value=value, status=status, source_id=source.pk))
+                to_create.append((area_id, ind_id, r.period, value, status, source.pk))
             elif old[1] != value or old[2] != status:
                 to_update.append(Observation(pk=old[0], value=value, status=status))
             else:
                 summary.unchanged += 1
             done += 1
         if len(to_create) >= BATCH:
-            Observation.objects.bulk_create(to_create, batch_size=BATCH)
-            summary.added += len(to_create)
+            summary.added += insert_rows(Observation, fields, to_create)
             to_create = []
             progress("observations", done, total)
-    Observation.objects.bulk_create(to_create, batch_size=BATCH)
+    summary.added += insert_rows(Observation, fields, to_create)
     Observation.objects.bulk_update(to_update, ["value", "status"], batch_size=1000)
-    summary.added += len(to_create)
     summary.changed = len(to_update)
     progress("observations", total, total)
 

@@ -158,3 +158,17 @@ def test_change_report_finds_the_notable_demo_changes():
         assert change.key.startswith("demo_")  # CBS keys exist for 2024 only
     pct = [c for c in report.changes if c.key == "demo_eenzaamheid"]
     assert all(abs(c.delta) >= 2 for c in pct)  # percentages: 2 percentage points
+
+
+def test_derived_indicators_from_the_database_equal_the_catalogue_rule():
+    keys = ("share_age_0_14", "share_age_65_plus", "share_origin_outside_europe", "AantalInwoners")
+    config = IndexConfig(name="x", indicators=tuple(IndicatorSpec(k, "t", 1) for k in keys))
+    figs = isel.figures(isel.input_keys(keys), "2024", ("GM", "BU"))
+    matrix = isel._matrix(figs, config, "BU", None)
+    from wijkwijs.monitoring.index import AreaMatrix
+
+    data = {c: figs.values[c] for c in matrix.codes}
+    reference = AreaMatrix.from_values(data, keys, catalogue=isel.catalogue())
+    assert matrix.codes == reference.codes and len(matrix.codes) == 106
+    assert np.allclose(matrix.values, reference.values, equal_nan=True)
+    assert np.isnan(matrix.values).any()  # buurten with too few inhabitants have no share
