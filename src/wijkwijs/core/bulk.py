@@ -17,6 +17,7 @@ from typing import Any
 from django.db import connection, models
 
 BATCH = 10_000
+ANALYZE_FROM = 1_000
 
 
 def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]], *, batch: int = BATCH) -> int:
@@ -34,6 +35,11 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
             for row in it:
                 copy.write_row(row)
                 total += 1
+        if total >= ANALYZE_FROM:
+            # Fresh statistics, or the deferred foreign-key checks of rows that refer to these
+            # (planned while the table looked empty) scan it once per referring row.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {qn(meta.db_table)}")
         return total
     with connection.cursor() as cursor:
         while chunk := list(islice(it, batch)):

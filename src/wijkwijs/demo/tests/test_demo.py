@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def test_loading_the_demo_twice_changes_nothing(now):
     counts = (Observation.objects.count(), Clustering.objects.count(), Assignment.objects.count(), User.objects.count())
     summary = demo_load(now=now)
-    assert summary["cbs"]["observations"] == {"added": 0, "changed": 0, "unchanged": counts[0]}
+    cbs, demo = summary["cbs"]["observations"], summary["demo_series"]["observations"]
+    assert cbs["added"] == cbs["changed"] == demo["added"] == demo["changed"] == 0
+    assert cbs["unchanged"] + demo["unchanged"] == counts[0]
     assert summary["clusterings_created"] == 0
     assert (Observation.objects.count(), Clustering.objects.count(), Assignment.objects.count(), User.objects.count()) == counts
 
