@@ -9,21 +9,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 
 from wijkwijs.areas import codes, geometry
 from wijkwijs.areas.csvfiles import read_rows
-from wijkwijs.areas.models import Area, Assignment, Cluster, Clustering, ClusterMember
-from wijkwijs.audit.services import record
+from wijkwijs.areas.models import Area, Assignment, Cluster, Clustering, ClusterMember, Kind
+from wijkwijs.audit.services import record, record_many
+from wijkwijs.core.bulk import insert_rows
 from wijkwijs.core.errors import DomainError, ImportRejected, ImportReport, Problem
-
-
-def _parent_for(code: str, known: dict[str, Area]) -> Area | None:
-    parent = codes.parent_code(code)
-    if parent is None:
-        return None
-    return known.get(parent) or Area.objects.filter(code=parent).first()
 
 
 @transaction.atomic
@@ -42,6 +36,8 @@ def areas_ensure(
     """
     problems: list[Problem] = []
     clean: dict[str, dict[str, Any]] = {}
+    kinds = set(Kind.values)
+    max_name = Area._meta.get_field("name").max_length or 200
     for i, row in enumerate(rows, start=1):
         code = codes.normalise(str(row.get("code", "")))
         level = codes.level_of(code)
@@ -52,39 +48,63 @@ def areas_ensure(
         if not name:
             problems.append(Problem(source=source, row=i, reason=f"{code}: naam ontbreekt"))
             continue
-        clean[code] = {"code": code, "name": name, "level": level, "kind": row.get("kind")}
-    existing = {a.code: a for a in Area.objects.filter(code__in=[codes.parent_code(c) or c for c in clean] + list(clean))}
-    for code in clean:
-        parent = codes.parent_code(code)
+        kind = row.get("kind") or ""
+        if kind not in kinds or len(name) > max_name:
+            problems.append(Problem(source=source, row=i, reason=f"{code}: ongeldige soort {kind!r} of te lange naam"))
+            continue
+        clean[code] = {"code": code, "name": name, "level": level, "kind": kind, "parent": codes.parent_code(code)}
+    wanted = {r["parent"] or c for c, r in clean.items()} | set(clean)
+    qs = Area.objects.all() if len(wanted) > 500 else Area.objects.filter(code__in=wanted)  # big imports: one scan
+    # code -> (pk, name, kind): plain tuples, model instances only for what changes
+    existing = {code: (pk, name, kind) for pk, code, name, kind in qs.values_list("pk", "code", "name", "kind")}
+    for code, row in clean.items():
+        parent = row["parent"]
         if parent and parent not in clean and parent not in existing:
             problems.append(Problem(source=source, reason=f"{code}: het bovenliggende gebied {parent} is onbekend"))
     if problems:
         raise ImportRejected(f"{source}: gebieden niet ingelezen", problems=problems)
 
     report = ImportReport()
-    order = {"GM": 0, "WK": 1, "BU": 2}
-    for code, row in sorted(clean.items(), key=lambda kv: (order[kv[1]["level"]], kv[0])):
-        area = existing.get(code)
-        if area is None:
-            area = Area(code=code, level=row["level"], valid_from=valid_from)
-            area.parent = _parent_for(code, existing)
-            area.name = row["name"]
-            area.kind = row["kind"] or ""
-            area.full_clean()
-            area.save()
-            existing[code] = area
-            report.created += 1
-            record(actor=actor, action="area.created", obj=area, now=now, data={"source": source})
+    created: list[tuple[int, str]] = []
+    start = connection.ops.adapt_datefield_value(valid_from)
+    for level in ("GM", "WK", "BU"):  # parents before children, bulk inserts per level
+        fresh = [(code, row) for code, row in sorted(clean.items()) if row["level"] == level and code not in existing]
+        if not fresh:
             continue
+        parents = {code: existing[row["parent"]][0] if row["parent"] else None for code, row in fresh}
+        insert_rows(
+            Area,
+            ["code", "name", "level", "parent", "kind", "valid_from", "geometry_source", "geometry_version"],
+            ((code, row["name"], level, parents[code], row["kind"], start, "", 0) for code, row in fresh),
+        )
+        new = {code for code, _ in fresh}
+        level_qs = Area.objects.filter(level=level) if len(new) > 500 else Area.objects.filter(code__in=new)
+        for pk, code in level_qs.values_list("pk", "code"):
+            if code in new:
+                row = clean[code]
+                existing[code] = (pk, row["name"], row["kind"])
+                created.append((pk, code))
+    report.created = len(created)
+    data = {"source": source}
+    record_many(
+        actor=actor, action="area.created", now=now, model=Area,
+        items=[(pk, f"{clean[code]['name']} ({code})", data) for pk, code in created],
+    )
+    fresh_codes = {code for _, code in created}
+    for code, row in sorted(clean.items()):
+        if code in fresh_codes:
+            continue
+        _, name, kind = existing[code]
         changes = {}
-        if area.name != row["name"]:
-            changes["name"] = [area.name, row["name"]]
-            area.name = row["name"]
-        if row["kind"] and area.kind != row["kind"]:
-            changes["kind"] = [area.kind, row["kind"]]
-            area.kind = row["kind"]
+        if name != row["name"]:
+            changes["name"] = [name, row["name"]]
+        if row["kind"] and kind != row["kind"]:
+            changes["kind"] = [kind, row["kind"]]
         if changes:
-            area.save()
+            area = Area.objects.get(code=code)
+            area.name = row["name"]
+            area.kind = row["kind"] or area.kind
+            area.save(update_fields=["name", "kind"])
             report.updated += 1
             record(actor=actor, action="area.updated", obj=area, now=now, data={"source": source, "changes": changes})
         else:

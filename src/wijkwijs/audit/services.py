@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
-from django.db import models
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models
 
 from wijkwijs.audit.models import AuditEvent
+from wijkwijs.core.bulk import insert_rows
 
 
 def record(
@@ -38,3 +41,28 @@ def record(
         object_repr=str(obj)[:300] if obj is not None else "",
         data=data or {},
     )
+
+
+def record_many(
+    *,
+    actor: Any,
+    action: str,
+    now: datetime,
+    model: type[models.Model],
+    items: list[tuple[Any, str, dict[str, Any]]],
+    label: str = "",
+) -> int:
+    """``record()`` for many objects of ``model`` at once, ``items`` = (pk, text, data): one
+    event each, bulk inserts; for imports that create thousands of rows. Returns the count."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    if not label:
+        label = user.get_username() if user is not None else "systeem"
+    at = connection.ops.adapt_datetimefield_value(now)
+    kind = model._meta.label_lower
+    user_id = user.pk if user is not None else None
+    rows = (
+        (at, user_id, label[:200], action, kind, str(pk), text[:300], json.dumps(data or {}, cls=DjangoJSONEncoder))
+        for pk, text, data in items
+    )
+    fields = ["at", "actor", "actor_label", "action", "object_type", "object_id", "object_repr", "data"]
+    return insert_rows(AuditEvent, fields, rows)

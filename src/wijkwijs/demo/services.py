@@ -3,7 +3,7 @@ and assignments (all marked as such). Deterministic and idempotent: loading twic
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,10 @@ from wijkwijs.areas.models import Area, Assignment, Clustering
 from wijkwijs.demo.intake_demo import intake_demo_load
 from wijkwijs.intake import suggest
 from wijkwijs.intake.training import classifier_retrain
+from wijkwijs.monitoring import index_services
 from wijkwijs.monitoring import services as monitoring_services
 from wijkwijs.monitoring import services_demo as monitoring_demo
+from wijkwijs.monitoring.demo_series import demo_index_config
 from wijkwijs.monitoring.models import Impression
 
 DATA = Path(__file__).parent / "data"
@@ -111,8 +113,15 @@ def demo_load(*, now: datetime, actor: Any = None, activity: bool = True) -> dic
     summary: dict[str, Any] = {}
     cbs = monitoring_services.cbs_import(paths=[DATA / "cbs" / "kwb_2024_oss.csv"], actor=actor, now=now)
     summary["cbs"] = cbs.as_dict()
-    # Earlier years and survey-style indicators as clearly separate demo figures (trend lines).
-    summary["demo_series"] = monitoring_demo.demo_series_load(actor=actor, now=now)
+    # Earlier years and survey-style indicators as clearly separate demo figures (trends, demo index).
+    summary["demo_series"] = monitoring_demo.demo_series_load(actor=actor, now=now, levels=("GM", "WK", "BU"))
+    index_services.index_definition_ensure(
+        slug="demo", config=replace(demo_index_config(), center="area_mean"), base_period="2019", is_default=True, actor=actor, now=now,
+        description=(
+            "Demo: a Rotterdam-style index on generated figures (objective and subjective parts), not CBS. "
+            "Centre: the mean of the wijken, as the generated municipality rows are not their average."
+        ),
+    )
     for area in Area.objects.filter(level="WK", kind=""):
         kind = _kind(area.code)
         if kind:

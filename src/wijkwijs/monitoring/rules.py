@@ -11,3 +11,7 @@ rules.add_perm("monitoring.add_impression", is_municipal_staff)
 # indicators (GGD, police, surveys) also municipal staff.
 rules.add_perm("monitoring.import_cbs", is_administrator)
 rules.add_perm("monitoring.import_observations", is_municipal_staff)
+
+# The priority ranking labels areas by need: a working instrument for staff and the council,
+# not public (the index and the change report are public, with small-number suppression).
+rules.add_perm("monitoring.view_ranking", can_read_internal)

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils.text import slugify
 
 from wijkwijs.areas import services as area_services
 from wijkwijs.areas.csvfiles import read_rows
 from wijkwijs.areas.models import Area
 from wijkwijs.audit.services import record
+from wijkwijs.core.bulk import insert_rows
 from wijkwijs.core.errors import DomainError, ImportRejected, Problem
 from wijkwijs.monitoring import catalogue_data
 from wijkwijs.monitoring.cbs_formats import ParseError, Row, read_cbs
@@ -25,6 +28,7 @@ from wijkwijs.monitoring.models import Impression, Indicator, Observation, Sourc
 class CbsImportSummary:
     files: list[str] = field(default_factory=list)
     areas_added: int = 0
+    areas_closed: int = 0
     indicators_added: int = 0
     added: int = 0
     changed: int = 0
@@ -34,7 +38,7 @@ class CbsImportSummary:
     def as_dict(self) -> dict[str, Any]:
         return {
             "files": self.files,
-            "areas": {"added": self.areas_added},
+            "areas": {"added": self.areas_added, "closed": self.areas_closed},
             "indicators": {"added": self.indicators_added},
             "observations": {"added": self.added, "changed": self.changed, "unchanged": self.unchanged},
             "rejected": self.rejected,
@@ -50,9 +54,11 @@ def _source_for(slug: str) -> Source:
     return source
 
 
-def _indicators_for(keys: set[str], source: Source, summary: CbsImportSummary) -> dict[str, Indicator]:
+def _indicators_for(
+    keys: set[str], source: Source, summary: CbsImportSummary, catalogue: dict[str, catalogue_data.Indicator] | None = None
+) -> dict[str, Indicator]:
     existing = {i.key: i for i in Indicator.objects.filter(key__in=keys)}
-    catalogue = catalogue_data.default_catalogue()
+    catalogue = catalogue if catalogue is not None else catalogue_data.default_catalogue()
     for key in sorted(keys - set(existing)):
         spec = catalogue.get(key)
         existing[key] = Indicator.objects.create(
@@ -77,16 +83,29 @@ class _Rollback(Exception):
     """Raised inside the import transaction to undo a dry run."""
 
 
+#: ``progress(stage, done, total)``: stages "read" (files), "areas", "observations" (rows).
+Progress = Callable[[str, int, int], None]
+BATCH = 20_000
+
+
 def cbs_import(
-    *, paths: list[Path], actor: Any, now: datetime, period: str | None = None, dry_run: bool = False
+    *,
+    paths: list[Path],
+    actor: Any,
+    now: datetime,
+    period: str | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> CbsImportSummary:
     """Import CBS Kerncijfers files. All files are read and checked first; a rejected row
-    rejects the whole import (nothing stored). Areas the register does not know are added.
-    ``dry_run`` computes the same summary and rolls everything back (a preview)."""
+    rejects the whole import (nothing stored). Areas the register does not know are added;
+    when a file holds a whole municipality for its newest year, its areas that the file no
+    longer has are closed (CBS re-divided them). ``dry_run`` computes the same summary and
+    rolls everything back (a preview). ``progress`` is called as the import advances."""
     summary: CbsImportSummary | None = None
     try:
         with transaction.atomic():
-            summary = _cbs_import(paths=paths, actor=actor, now=now, period=period)
+            summary = _cbs_import(paths=paths, actor=actor, now=now, period=period, progress=progress or _silent)
             if dry_run:
                 raise _Rollback
     except _Rollback:
@@ -95,11 +114,14 @@ def cbs_import(
     return summary
 
 
-def _cbs_import(*, paths: list[Path], actor: Any, now: datetime, period: str | None) -> CbsImportSummary:
-    summary = CbsImportSummary(files=[p.name for p in paths])
+def _silent(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def _read_all(paths: list[Path], period: str | None, progress: Progress) -> list[Row]:
     rows: list[Row] = []
     problems: list[Problem] = []
-    for path in paths:
+    for n, path in enumerate(paths, start=1):
         try:
             result = read_cbs(path, period=period)
         except ParseError as exc:
@@ -107,42 +129,159 @@ def _cbs_import(*, paths: list[Path], actor: Any, now: datetime, period: str | N
             continue
         problems.extend(Problem(source=path.name, row=e.line or None, reason=e.message) for e in result.rejects)
         rows.extend(r for r in result.rows if r.level in ("GM", "WK", "BU"))
+        progress("read", n, len(paths))
     if problems:
-        summary.rejected = [str(p) for p in problems]
         raise ImportRejected("CBS-bestand niet ingelezen", problems=problems)
+    return rows
 
-    before = Area.objects.count()
+
+def _close_redivided(rows: list[Row], source: Source, actor: Any, now: datetime) -> int:
+    """Close the current areas of a municipality that a complete file of its newest year no
+    longer lists (CBS re-divided them): only for municipalities whose GM row is in the file,
+    only at the levels the file has for it, and never for an older year than already stored."""
+    by_gm: dict[str, dict[str, set[str]]] = {}
+    periods: dict[str, str] = {}
+    for r in rows:
+        gm = "GM" + r.code[2:6]
+        by_gm.setdefault(gm, {}).setdefault(r.level, set()).add(r.code)
+        if r.level == "GM":
+            periods[r.code] = max(periods.get(r.code, ""), r.period)
+    if not periods:
+        return 0
+    latest = dict(
+        Observation.objects.filter(area__code__in=list(periods), source=source)
+        .values_list("area__code")
+        .annotate(last=Max("period"))
+        .values_list("area__code", "last")
+    )
+    closed = 0
+    gms = [gm for gm, period in periods.items() if period.isdigit() and period >= latest.get(gm, "")]
+    if not gms:
+        return 0
+    current: dict[tuple[str, str], list[tuple[str, date | None]]] = {}
+    prefixes = {gm[2:6] for gm in gms}
+    for code, level, valid_from in Area.objects.current().filter(level__in=["WK", "BU"]).values_list("code", "level", "valid_from"):
+        if code[2:6] in prefixes:
+            current.setdefault(("GM" + code[2:6], level), []).append((code, valid_from))
+    for gm in gms:
+        valid_to = date(int(periods[gm]), 1, 1)
+        for level in ("WK", "BU"):
+            listed = by_gm[gm].get(level)
+            if not listed:
+                continue
+            for code, valid_from in current.get((gm, level), []):
+                if code in listed or (valid_from is not None and valid_from >= valid_to):
+                    continue
+                area_services.area_close(area=Area.objects.get(code=code), valid_to=valid_to, actor=actor, now=now)
+                closed += 1
+    return closed
+
+
+def _cbs_import(*, paths: list[Path], actor: Any, now: datetime, period: str | None, progress: Progress) -> CbsImportSummary:
+    summary = CbsImportSummary(files=[p.name for p in paths])
+    try:
+        rows = _read_all(paths, period, progress)
+    except ImportRejected as exc:
+        summary.rejected = [str(p) for p in exc.problems]
+        raise
+    source = _source_for(catalogue_data.CBS_SOURCE)
+    in_file = {r.code for r in rows}
+    known = set(Area.objects.values_list("code", flat=True)) & in_file
+    new_codes = in_file - known
+    redivided = {("GM" + c[2:6]) for c in new_codes} & known
     area_services.areas_ensure(
         rows=[{"code": r.code, "name": r.name} for r in rows], source=", ".join(summary.files), actor=actor, now=now
     )
-    summary.areas_added = Area.objects.count() - before
-    areas = {a.code: a for a in Area.objects.filter(code__in={r.code for r in rows})}
-    source = _source_for(catalogue_data.CBS_SOURCE)
-    indicators = _indicators_for({k for r in rows for k in r.values}, source, summary)
+    summary.areas_added = len(new_codes)
+    summary.areas_closed = _close_redivided(rows, source, actor, now)
+    if redivided and summary.areas_closed:
+        # areas that appear when CBS re-divides a known municipality start in the file's year
+        for r in rows:
+            if r.code in new_codes and ("GM" + r.code[2:6]) in redivided and r.period.isdigit():
+                Area.objects.filter(code=r.code, valid_from__isnull=True).update(valid_from=date(int(r.period), 1, 1))
+    progress("areas", summary.areas_added, len(rows))
+    _store_rows(rows, source, summary, progress)
+    record(actor=actor, action="monitoring.cbs_imported", now=now, data=summary.as_dict())
+    return summary
 
-    existing = {
-        (o.area_id, o.indicator_id, o.period): o
-        for o in Observation.objects.filter(area__in=areas.values(), indicator__in=indicators.values(), period__in={r.period for r in rows})
-    }
-    to_create, to_update = [], []
+
+def _store_rows(
+    rows: list[Row],
+    source: Source,
+    summary: CbsImportSummary,
+    progress: Progress,
+    catalogue: dict[str, catalogue_data.Indicator] | None = None,
+) -> None:
+    """Add or change the observations of ``rows`` (their areas exist): bulk inserts, and one
+    query to find what is stored already, so a re-import changes nothing."""
+    in_file = {r.code for r in rows}
+    qs = Area.objects.all() if len(in_file) > 500 else Area.objects.filter(code__in=in_file)
+    area_ids = {code: pk for code, pk in qs.values_list("code", "pk") if code in in_file}
+    indicators = _indicators_for({k for r in rows for k in r.values}, source, summary, catalogue)
+    ind_ids = {k: i.pk for k, i in indicators.items()}
+
+    row_periods = {r.period for r in rows}
+    existing: dict[tuple[int, int, str], tuple[int, float | None, str]] = {}
+    if Observation.objects.filter(indicator_id__in=list(ind_ids.values()), period__in=row_periods).exists():
+        wanted_areas = set(area_ids.values())
+        for pk, a, i, p, v, st in Observation.objects.filter(
+            indicator_id__in=list(ind_ids.values()), period__in=row_periods
+        ).values_list("pk", "area_id", "indicator_id", "period", "value", "status").iterator(chunk_size=20000):
+            if a in wanted_areas:
+                existing[(a, i, p)] = (pk, v, st)
+    if connection.vendor == "sqlite" and len(rows) > 1000:
+        with connection.cursor() as cursor:  # a page cache that holds the index of a national import
+            cursor.execute("PRAGMA cache_size = -65536")
+    to_create: list[tuple[int, int, str, float | None, str, int]] = []
+    to_update: list[Observation] = []
+    total = sum(len(r.values) for r in rows)
+    done = 0
+    fields = ["area", "indicator", "period", "value", "status", "source"]
     for r in rows:
-        area = areas[r.code]
-        for key, value in r.values.items():
-            ind = indicators[key]
+        area_id = area_ids[r.code]
+        for key, raw in r.values.items():
+            ind_id = ind_ids[key]
             status = r.flags.get(key, "")
-            value = None if value is None else float(value)
-            obs = existing.get((area.pk, ind.pk, r.period))
-            if obs is None:
-                to_create.append(Observation(area=area, indicator=ind, period=r.period, value=value, status=status, source=source))
-            elif obs.value != value or obs.status != status:
-                obs.value, obs.status = value, status
-                to_update.append(obs)
+            value = None if raw is None else float(raw)
+            old = existing.get((area_id, ind_id, r.period))
+            if old is None:
+                to_create.append((area_id, ind_id, r.period, value, status, source.pk))
+            elif old[1] != value or old[2] != status:
+                to_update.append(Observation(pk=old[0], value=value, status=status))
             else:
                 summary.unchanged += 1
-    Observation.objects.bulk_create(to_create, batch_size=2000)
-    Observation.objects.bulk_update(to_update, ["value", "status"], batch_size=2000)
-    summary.added, summary.changed = len(to_create), len(to_update)
-    record(actor=actor, action="monitoring.cbs_imported", now=now, data=summary.as_dict())
+            done += 1
+        if len(to_create) >= BATCH:
+            summary.added += insert_rows(Observation, fields, to_create)
+            to_create = []
+            progress("observations", done, total)
+    summary.added += insert_rows(Observation, fields, to_create)
+    Observation.objects.bulk_update(to_update, ["value", "status"], batch_size=1000)
+    summary.changed = len(to_update)
+    progress("observations", total, total)
+
+
+@transaction.atomic
+def demo_series_load(*, path: Path, actor: Any, now: datetime, years: range = range(2019, 2025)) -> CbsImportSummary:
+    """Generated demo figures (earlier years, survey-style indicators) from one CBS file, under
+    the demo source and ``demo_`` keys only (docs/monitoring-index.md section 7)."""
+    from wijkwijs.monitoring.demo_series import (  # noqa: PLC0415 - demo only
+        DEMO_CREDIT,
+        DEMO_SOURCE,
+        demo_indicators,
+        generate_demo_series,
+    )
+
+    cbs_rows = [r for r in read_cbs(path).rows if r.level in ("GM", "WK", "BU")]
+    rows = generate_demo_series(cbs_rows, years=years)
+    source, _ = Source.objects.get_or_create(
+        slug=DEMO_SOURCE, defaults={"name": "Demo", "credit": DEMO_CREDIT, "is_demo": True}
+    )
+    counts = sorted({k[len("demo_"):] for r in rows for k in r.values if k[len("demo_"):] in {x for c in cbs_rows for x in c.values}})
+    catalogue = {i.key: i for i in demo_indicators(counts)}
+    summary = CbsImportSummary(files=[path.name])
+    _store_rows(rows, source, summary, _silent, catalogue)
+    record(actor=actor, action="monitoring.demo_series_loaded", now=now, data=summary.as_dict())
     return summary
 
 

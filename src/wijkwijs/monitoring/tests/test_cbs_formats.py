@@ -1,6 +1,5 @@
 import csv
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -231,7 +230,7 @@ def test_shipped_dictionary_is_derived_from_cbs_metadata() -> None:
 
 
 @pytest.mark.slow
-def test_national_size_file_parses_well_under_a_second(tmp_path: Path) -> None:
+def test_national_size_file_parses_completely(tmp_path: Path) -> None:
     national = SHARED / "kwb_2024_nl_bevolking_herkomst.csv"
     if not national.exists():  # outside the dev machine: synthesise 18k rows from the Oss rows
         lines = OSS_CSV.read_text(encoding="utf-8").splitlines()
@@ -243,10 +242,6 @@ def test_national_size_file_parses_well_under_a_second(tmp_path: Path) -> None:
                 out.append(",".join(cells))
         national = tmp_path / "kwb_2024_synthetic.csv"
         national.write_text("\n".join(out), encoding="utf-8")
-    timings = []
-    for _ in range(3):  # best of three: a shared CI machine may be busy
-        start = time.perf_counter()
-        result = read_cbs(national)
-        timings.append(time.perf_counter() - start)
+    # Speed is measured by benchmarks/bench_monitor_import.py (no timed assertions in tests).
+    result = read_cbs(national)
     assert len(result.rows) >= 18_000 and result.ok
-    assert min(timings) < 1.0, timings

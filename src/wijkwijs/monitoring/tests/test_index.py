@@ -1,7 +1,6 @@
 """The worked example of docs/monitoring-index.md, recomputed by hand."""
 
 import math
-import time
 from pathlib import Path
 
 import numpy as np
@@ -146,7 +145,7 @@ def test_derived_indicators_from_counts() -> None:
 
 
 @pytest.mark.slow
-def test_index_and_ranking_for_a_national_sized_set_is_fast() -> None:
+def test_index_and_ranking_for_a_national_sized_set() -> None:
     rng = np.random.default_rng(1)
     k, n_gm, per_gm = 12, 345, 53  # 18,285 areas
     cfg = IndexConfig(
@@ -165,15 +164,8 @@ def test_index_and_ranking_for_a_national_sized_set_is_fast() -> None:
         c: {f"i{j}": None if np.isnan(v) else float(v) for j, v in enumerate(row)} | {"AantalInwoners": float(p)}
         for c, row, p in zip(codes, values, rng.integers(0, 5000, len(codes)), strict=True)
     }
-    start_all = time.perf_counter()
+    # Speed: benchmarks/bench_monitor_import.py (no timed assertions in tests).
     matrix = AreaMatrix.from_values(data, cfg.keys, catalogue={})
-    assert time.perf_counter() - start_all < 2.0
-    timings = []
-    for _ in range(2):  # best of two: a shared CI machine may be busy
-        start = time.perf_counter()
-        result = compute_index(matrix, cfg, compute_base(matrix, cfg, reference=reference))
-        ranking = rank_areas(result)
-        rows = ranking.rows()
-        timings.append(time.perf_counter() - start)
+    result = compute_index(matrix, cfg, compute_base(matrix, cfg, reference=reference))
+    rows = rank_areas(result).rows()
     assert len(rows) == len(data) and rows[0]["rank"] == 1
-    assert min(timings) < 2.0, timings

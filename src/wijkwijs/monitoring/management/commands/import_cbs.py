@@ -21,13 +21,20 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Show what would change; store nothing.")
         parser.add_argument("--json", action="store_true", help="Print the summary as JSON.")
 
+    def _progress(self, stage: str, done: int, total: int) -> None:
+        label = {"read": "files read", "areas": "areas added", "observations": "observations"}[stage]
+        self.stderr.write(f"{label}: {done} of {total}" if stage != "areas" else f"{label}: {done}")
+
     def handle(self, *args, **o):  # type: ignore[no-untyped-def]
         for path in o["paths"]:
             if not path.is_file():
                 raise CommandError(f"{path}: file not found")
         self.stderr.write(f"reading {len(o['paths'])} file(s)...")
+        progress = None if o["json"] else self._progress
         try:
-            summary = cbs_import(paths=o["paths"], period=o["year"], dry_run=o["dry_run"], actor=None, now=now())
+            summary = cbs_import(
+                paths=o["paths"], period=o["year"], dry_run=o["dry_run"], actor=None, now=now(), progress=progress
+            )
         except ImportRejected as exc:
             rejected = [str(p) for p in exc.problems]
             if o["json"]:
