@@ -190,4 +190,4 @@ def test_wijkfoto_of_the_municipality_and_of_a_buurt(client):
     buurt = client.get("/gebieden/BU08280100/wijkfoto").content.decode()
     assert "2.530" in buurt and 'id="map-t"' in buurt
     assert "Aantal inwoners, 2024" in buurt  # buurten have no density: the map falls back to inhabitants
-    assert "democijfers" not in buurt  # demo series exist for the gemeente and wijken only
+    assert "democijfers" in buurt  # the demo series (labelled as such) also covers buurten, for the demo index
