@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils import translation
 
 from wijkwijs.areas.models import Area
 from wijkwijs.audit.models import AuditEvent
@@ -13,6 +14,13 @@ from wijkwijs.budgeting.tests.rounds_factories import APPROVALS, IN_SCHADEWIJK, 
 from wijkwijs.core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """The assertions below read the English message ids; the Dutch catalogue is tested elsewhere."""
+    with translation.override("en"):
+        yield
 
 
 def _fields(exc):
