@@ -22,7 +22,7 @@ def test_public_pages_of_the_demo_rounds(client):
 
 
 def test_draft_rounds_are_hidden_from_the_public(client, client_as):
-    made = make_round(phase="draft", slug="concept")
+    make_round(phase="draft", slug="concept")
     assert client.get("/buurtbudget/concept").status_code == 404
     assert client_as("coordinator").get("/buurtbudget/concept").status_code == 200
 
