@@ -6,3 +6,11 @@ class BudgetingConfig(AppConfig):
     name = "wijkwijs.budgeting"
     label = "budgeting"
     verbose_name = _("Neighbourhood budgets")
+
+    def ready(self) -> None:
+        from wijkwijs.budgeting import permissions  # noqa: F401  (registers the permissions)
+        from wijkwijs.core import nav
+
+        nav.register(nav.NavItem(label=_("Neighbourhood budget"), url_name="budgeting:rounds", order=40,
+                                 sections=("budgeting:round", "budgeting:proposal", "budgeting:vote", "budgeting:results",
+                                           "budgeting:receipt", "budgeting:manage", "budgeting:codes")))

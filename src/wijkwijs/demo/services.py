@@ -16,6 +16,7 @@ from wijkwijs.accounts.selectors import DEMO_PASSWORD
 from wijkwijs.areas import selectors as area_selectors
 from wijkwijs.areas import services as area_services
 from wijkwijs.areas.models import Area, Assignment, Clustering
+from wijkwijs.demo.budgeting_rounds_demo import budgeting_rounds_demo_load
 from wijkwijs.demo.intake_demo import intake_demo_load
 from wijkwijs.intake import suggest
 from wijkwijs.intake.training import classifier_retrain
@@ -171,6 +172,7 @@ def demo_load(*, now: datetime, actor: Any = None, activity: bool = True) -> dic
     if not activity:
         return summary
     summary["intake"] = intake_demo_load(now=now, actor=actor)
+    summary["budgeting_rounds"] = budgeting_rounds_demo_load(now=now)
     if not suggest.model_path().exists():  # the shipped labelled set; retrain with intake_train_classifier
         summary["classifier"] = classifier_retrain(actor=actor, now=now, own=False, evaluate=False)
     return summary
