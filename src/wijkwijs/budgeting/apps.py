@@ -6,3 +6,6 @@ class BudgetingConfig(AppConfig):
     name = "wijkwijs.budgeting"
     label = "budgeting"
     verbose_name = _("Neighbourhood budgets")
+
+    def ready(self) -> None:
+        from wijkwijs.budgeting import register_apps  # noqa: F401  (register rules, admin and menu items)

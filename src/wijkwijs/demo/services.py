@@ -16,6 +16,7 @@ from wijkwijs.accounts.selectors import DEMO_PASSWORD
 from wijkwijs.areas import selectors as area_selectors
 from wijkwijs.areas import services as area_services
 from wijkwijs.areas.models import Area, Assignment, Clustering
+from wijkwijs.demo.budgeting_register_demo import budgeting_register_demo_load
 from wijkwijs.monitoring import services as monitoring_services
 from wijkwijs.monitoring.models import Impression
 
@@ -151,6 +152,7 @@ def demo_load(*, now: datetime, actor: Any = None) -> dict[str, Any]:
     if not Impression.objects.exists():
         _impressions(users, now=now)
     summary["assignments"] = Assignment.objects.count()
+    summary["budgeting_register"] = budgeting_register_demo_load(now=now, actor=actor)
     return summary
 
 

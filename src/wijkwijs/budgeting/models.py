@@ -1,0 +1,1 @@
+from wijkwijs.budgeting.register_models import *  # noqa
