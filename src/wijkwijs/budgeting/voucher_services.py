@@ -8,13 +8,16 @@ code cannot both see a count of one, on SQLite or PostgreSQL. The initiative row
 
 from __future__ import annotations
 
+import functools
 import secrets
+import time
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q, Sum
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -36,6 +39,30 @@ ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12  # 31**12: about 59 bits
 RESIDENT = "inwoner (anoniem)"
 _HASH_SALT = "wijkwijs.budgeting.voucher"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def retry_when_locked(func: F) -> F:
+    """On SQLite a second writer gets "database is locked" (after the busy timeout, or at once
+    with a shared-cache database); wait and run the whole transaction again, for up to 20 s.
+    Only at the outermost level: inside someone else's transaction the error propagates."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if connection.vendor != "sqlite" or connection.in_atomic_block:
+            return func(*args, **kwargs)
+        deadline = time.monotonic() + 20
+        pause = 0.005
+        while True:
+            try:
+                return func(*args, **kwargs)
+            except OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(pause + secrets.randbelow(10) / 1000)
+                pause = min(pause * 2, 0.1)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def normalise_code(code: str) -> str:
@@ -150,6 +177,7 @@ def _why_not(hashes: list[str], today: date) -> str:
     return _("This cheque cannot be used.")
 
 
+@retry_when_locked
 @transaction.atomic
 def voucher_pledge(*, code: str, initiative: Initiative, now: datetime, actor: Any = None) -> VoucherLedgerEntry:
     """Spend one cheque on an initiative. Raises DomainError (and changes nothing) for an
