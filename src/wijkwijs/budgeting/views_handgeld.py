@@ -57,7 +57,8 @@ def handgeld_budget(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("This budget does not exist."))
     if not request.user.has_perm("budgeting.view_handgeld_budget", budget):
         raise PermissionDenied
-    can_spend = request.user.has_perm("budgeting.spend_handgeld", budget)
+    # Only the manager spends their handgeld (also not an administrator, who has every permission).
+    can_spend = budget.manager_id == request.user.pk and request.user.has_perm("budgeting.spend_handgeld", budget)
     form = SpendingForm(request.POST or None, initial={"spent_on": now().date()}) if can_spend else None
     if request.method == "POST":
         if form is None:

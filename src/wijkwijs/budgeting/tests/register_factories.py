@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import factory
@@ -76,7 +76,7 @@ class InitiativeFactory(factory.Factory):
         return voucher_services.initiative_create(**kwargs)
 
 
-def issue(period: VoucherPeriod, households: int = 3, seed: int = 1) -> list[str]:
-    """Issue codes for ``households`` households at NOW; the flat list of codes."""
-    letters = voucher_services.vouchers_issue(period=period, households=households, actor=None, now=NOW, rng=random.Random(seed))
+def issue(period: VoucherPeriod, households: int = 3, seed: int = 1, now: datetime = NOW) -> list[str]:
+    """Issue codes for ``households`` households (at ``now``); the flat list of codes."""
+    letters = voucher_services.vouchers_issue(period=period, households=households, actor=None, now=now, rng=random.Random(seed))
     return [c for letter in letters for c in letter]

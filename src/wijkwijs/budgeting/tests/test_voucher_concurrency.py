@@ -74,7 +74,7 @@ def test_parallel_redemption_spends_a_code_once(_demo_back_afterwards, n_initiat
     results = _race(codes[0], initiatives)
     assert len(results) == THREADS
     assert results.count("pledged") == 1, results
-    assert all("already been used" in r for r in results if r != "pledged"), results
+    assert all("al gebruikt" in r for r in results if r != "pledged"), results
     assert VoucherLedgerEntry.objects.filter(period=period, kind="pledge").count() == 1
     assert Voucher.objects.filter(period=period, redeemed_at__isnull=False).count() == 1
     assert sum(i.pledged for i in voucher_selectors.initiatives_with_balance(period)) == Decimal("7.50")
