@@ -95,7 +95,7 @@ def _year(request: Request) -> int | None:
 
 
 class RegisterOverviewView(APIView):
-    @extend_schema(parameters=[YEAR_PARAM], responses=OverviewSerializer, summary="Budget register: money per wijk against city-wide money")
+    @extend_schema(operation_id="budget_register_overview", parameters=[YEAR_PARAM], responses=OverviewSerializer, summary="Budget register: money per wijk against city-wide money")
     def get(self, request: Request) -> Response:
         year = _year(request)
         if year is None:
@@ -110,7 +110,7 @@ class RegisterOverviewView(APIView):
 
 
 class RegisterAreaView(APIView):
-    @extend_schema(parameters=[YEAR_PARAM], responses=AreaLinesSerializer, summary="Budget lines of one wijk, its buurten and its clusters")
+    @extend_schema(operation_id="budget_register_area", parameters=[YEAR_PARAM], responses=AreaLinesSerializer, summary="Budget lines of one wijk, its buurten and its clusters")
     def get(self, request: Request, code: str) -> Response:
         area = area_selectors.area_get(code)
         year = _year(request)

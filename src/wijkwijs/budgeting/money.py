@@ -50,7 +50,7 @@ def format_amount(value: Decimal | int | float | None, *, decimals: int = 2) -> 
     q = Decimal(value).quantize(Decimal(1) if decimals == 0 else CENT, rounding=ROUND_HALF_UP)
     sign = "-" if q < 0 else ""
     whole, _, frac = f"{abs(q):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

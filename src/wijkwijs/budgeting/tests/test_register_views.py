@@ -119,10 +119,10 @@ def test_who_may_import(client_as, role, status):
 
 
 def test_import_page_lists_every_bad_row_and_stores_nothing(client_as):
-    csv = ("year;reference;title;area;cluster;source;department;amount\n"
-           "2026;A;Goed;WK082801;;own;openbare-ruimte;100\n"
-           "2026;B;Fout;WK000000;;own;openbare-ruimte;100\n"
-           "2026;C;Fout;WK082801;;own;openbare-ruimte;-5\n").encode()
+    csv = (b"year;reference;title;area;cluster;source;department;amount\n"
+           b"2026;A;Goed;WK082801;;own;openbare-ruimte;100\n"
+           b"2026;B;Fout;WK000000;;own;openbare-ruimte;100\n"
+           b"2026;C;Fout;WK082801;;own;openbare-ruimte;-5\n")
     before = BudgetLine.objects.count()
     response = client_as("management").post("/budgetten/importeren", {"file": SimpleUploadedFile("b.csv", csv)})
     assert response.status_code == 422
