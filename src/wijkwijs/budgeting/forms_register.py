@@ -16,6 +16,28 @@ from wijkwijs.budgeting.register_models import BudgetSource, MutationKind
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class StyledForm(forms.Form):
+    """Widgets carry the Utrecht component classes; no browser validation (the server says what is wrong)."""
+
+    use_required_attribute = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Textarea):
+                css = "utrecht-textarea utrecht-textarea--html-textarea"
+            elif isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect):
+                css = "utrecht-select utrecht-select--html-select"
+            elif isinstance(widget, (forms.TextInput, forms.NumberInput, forms.DateInput)):
+                css = "utrecht-textbox utrecht-textbox--html-input"
+            elif isinstance(widget, forms.ClearableFileInput):
+                css = "utrecht-textbox utrecht-textbox--html-input"
+            else:
+                continue
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
 class AmountField(forms.CharField):
     """An amount in euros as people write it: 1.250,00 or 1250.00."""
 
@@ -48,7 +70,7 @@ class ClusterChoiceField(forms.ModelChoiceField):
         return f"{obj.clustering.name}: {obj.name}"
 
 
-class BudgetLineForm(forms.Form):
+class BudgetLineForm(StyledForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     reference = forms.CharField(label=_("Reference"), max_length=40, help_text=_("Budget code in the municipal accounts."))
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -77,21 +99,21 @@ class BudgetLineForm(forms.Form):
         return data
 
 
-class MutationForm(forms.Form):
+class MutationForm(StyledForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=MutationKind.choices)
     on = forms.DateField(label=_("Date"), widget=DATE)
     amount = AmountField(label=_("Amount (EUR)"), help_text=_("A negative amount corrects an earlier entry."))
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-class RegisterImportForm(forms.Form):
+class RegisterImportForm(StyledForm):
     file = forms.FileField(label=_("CSV file"), help_text=_(
         "Columns: year, reference, title, area, cluster, source, department, amount, committed, spent, description. "
         "Separator comma or semicolon; a file with any error changes nothing."))
     dry_run = forms.BooleanField(label=_("Only check, do not store"), required=False)
 
 
-class PledgeForm(forms.Form):
+class PledgeForm(StyledForm):
     code = forms.CharField(label=_("Code on your cheque"), max_length=20,
                            widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
                            help_text=_("12 letters and digits, for example ABCD-EFGH-JKMN."))
@@ -102,7 +124,7 @@ class PledgeForm(forms.Form):
         self.fields["initiative"].choices = [(i.pk, f"{i.title} ({i.area.name})") for i in initiatives]
 
 
-class VoucherPeriodForm(forms.Form):
+class VoucherPeriodForm(StyledForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     starts_on = forms.DateField(label=_("From"), widget=DATE)
     ends_on = forms.DateField(label=_("Until"), widget=DATE)
@@ -110,12 +132,12 @@ class VoucherPeriodForm(forms.Form):
     cheques_per_household = forms.IntegerField(label=_("Cheques per household"), min_value=1, max_value=20, initial=2)
 
 
-class IssueForm(forms.Form):
+class IssueForm(StyledForm):
     households = forms.IntegerField(label=_("Number of households"), min_value=1, max_value=200_000,
                                     help_text=_("The codes are shown once, as a CSV file for printing the letters; only their hashes are kept."))
 
 
-class InitiativeForm(forms.Form):
+class InitiativeForm(StyledForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     area = AreaChoiceField(label=_("Area"), queryset=Area.objects.none())
     target = AmountField(label=_("Target amount (EUR)"))
@@ -126,11 +148,11 @@ class InitiativeForm(forms.Form):
         self.fields["area"].queryset = _areas()
 
 
-class PayOutForm(forms.Form):
+class PayOutForm(StyledForm):
     reference = forms.CharField(label=_("Payment reference"), max_length=100)
 
 
-class HandgeldBudgetForm(forms.Form):
+class HandgeldBudgetForm(StyledForm):
     manager = forms.ModelChoiceField(label=_("Area manager"), queryset=None)  # type: ignore[arg-type]
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     amount = AmountField(label=_("Amount (EUR)"))
@@ -140,7 +162,7 @@ class HandgeldBudgetForm(forms.Form):
         self.fields["manager"].queryset = managers
 
 
-class SpendingForm(forms.Form):
+class SpendingForm(StyledForm):
     spent_on = forms.DateField(label=_("Date"), widget=DATE)
     amount = AmountField(label=_("Amount (EUR)"), help_text=_("A negative amount corrects an earlier entry."))
     purpose = forms.CharField(label=_("Purpose"), max_length=300)

@@ -6,7 +6,6 @@ from wijkwijs.budgeting import admin_register, register_rules  # noqa: F401
 from wijkwijs.core import nav
 
 nav.register(nav.NavItem(label=_("Budgets"), url_name="budgeting:register", order=40,
-                         sections=("budgeting:register", "budgeting:budget-line", "budgeting:register-")))
-nav.register(nav.NavItem(label=_("Neighbourhood cheques"), url_name="budgeting:vouchers", order=41, sections=("budgeting:voucher",)))
+                         sections=("budgeting:register", "budgeting:budget-line", "budgeting:register-", "budgeting:voucher")))
 nav.register(nav.NavItem(label=_("Handgeld"), url_name="budgeting:handgeld", order=42, perm="budgeting.view_handgeld",
                          sections=("budgeting:handgeld",)))

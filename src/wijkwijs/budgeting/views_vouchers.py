@@ -46,7 +46,7 @@ def _admin_context(request: HttpRequest, **forms: object) -> dict[str, object]:
     return {
         "periods": periods, "current": current,
         "initiatives": list(selectors.initiatives_with_balance(current).order_by("status", "title")) if current else [],
-        "ledger": selectors.ledger_for(current) if current else [],
+        "ledger": selectors.ledger_for(current, limit=25) if current else [],
         "can_manage": request.user.has_perm("budgeting.manage_vouchers"),
         "can_pay": request.user.has_perm("budgeting.pay_out_initiative"),
         "period_form": VoucherPeriodForm(), "issue_form": IssueForm(), "initiative_form": InitiativeForm(), "payout_form": PayOutForm(),

@@ -197,7 +197,8 @@ NL = {
     "Budget per wijk, including its buurten, by source. Budgets for a cluster of areas and city-wide money are listed below the table.":
         "Budget per wijk, inclusief de buurten, naar bron. Budgetten voor een cluster van gebieden en stadsbreed geld staan onder de tabel.",
     "Budgets per wijk": "Budgetten per wijk",
-    "Budgets per wijk in %(year)s; share = part of all money in the register.": "Budgetten per wijk in %(year)s; aandeel = deel van al het geld in het register.",
+    "Budgets per wijk in %(year)s; share = part of all money in the register; committed and spent as a percentage of the wijk's budget. Amounts are rounded: the wijk pages and the CSV give them exactly.":
+        "Budgetten per wijk in %(year)s; aandeel = deel van al het geld in het register; verplicht en uitgegeven als percentage van het budget van de wijk. Bedragen zijn afgerond: de wijkpagina's en de CSV geven ze exact.",
     "Wijk": "Wijk",
     "Total": "Totaal",
     "Share": "Aandeel",
@@ -250,7 +251,10 @@ NL = {
     "payment reference": "betalingskenmerk",
     "No initiatives yet.": "Nog geen initiatieven.",
     "Ledger": "Grootboek",
-    "Latest pledges, pay-outs and expiries (issued cheques are counted above).": "Laatste schenkingen, uitbetalingen en vervallen cheques (uitgegeven cheques staan hierboven geteld).",
+    "The latest 25 pledges, pay-outs and expiries (issued cheques are counted above).":
+        "De laatste 25 schenkingen, uitbetalingen en vervallen cheques (uitgegeven cheques staan hierboven geteld).",
+    "cheques": "cheques",
+    "Neighbourhood cheques: give your cheques to an initiative in your neighbourhood": "Buurtcheques: geef uw cheques aan een initiatief in uw buurt",
     "Time": "Tijdstip",
     "Nothing in the ledger yet.": "Nog niets in het grootboek.",
     "Manage": "Beheren",

@@ -26,7 +26,8 @@ def euro0(value: Any) -> str:
 
 @register.filter
 def euro_short(value: Any) -> str:
-    return format_short(value or 0)
+    """``€ 1,2 mln`` or ``€ 350.000``; an en dash for nothing."""
+    return format_short(value) if value else "–"
 
 
 @register.filter
