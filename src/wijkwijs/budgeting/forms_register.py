@@ -29,9 +29,7 @@ class StyledForm(forms.Form):
                 css = "utrecht-textarea utrecht-textarea--html-textarea"
             elif isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect):
                 css = "utrecht-select utrecht-select--html-select"
-            elif isinstance(widget, (forms.TextInput, forms.NumberInput, forms.DateInput)):
-                css = "utrecht-textbox utrecht-textbox--html-input"
-            elif isinstance(widget, forms.ClearableFileInput):
+            elif isinstance(widget, (forms.TextInput, forms.NumberInput, forms.DateInput, forms.ClearableFileInput)):
                 css = "utrecht-textbox utrecht-textbox--html-input"
             else:
                 continue
