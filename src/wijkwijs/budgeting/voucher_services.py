@@ -194,10 +194,13 @@ def voucher_pledge(*, code: str, initiative: Initiative, now: datetime, actor: A
     hashes = code_hashes(code)
     today = now.date()
     period = initiative.period
+    # The WHERE clause names only columns of the voucher row itself (no join): PostgreSQL then
+    # re-checks it against the committed row when a concurrent UPDATE held the row, so the
+    # loser updates nothing. A join would turn it into a subquery on a stale snapshot.
+    in_period = period.starts_on <= today <= period.ends_on
     won = Voucher.objects.filter(
-        code_hash__in=hashes, period=period, redeemed_at__isnull=True, expired_at__isnull=True,
-        period__starts_on__lte=today, period__ends_on__gte=today,
-    ).update(redeemed_at=now)
+        code_hash__in=hashes, period_id=period.pk, redeemed_at__isnull=True, expired_at__isnull=True,
+    ).update(redeemed_at=now) if in_period else 0
     if won != 1:
         voucher = Voucher.objects.filter(code_hash__in=hashes).first()
         if voucher is not None and voucher.period_id != period.pk and voucher.redeemed_at is None and voucher.expired_at is None:
