@@ -12,3 +12,7 @@ urlpatterns = [
     path("budgeting/rounds/<slug:slug>/receipts", api.ReceiptView.as_view(), name="pb-receipt"),
     path("budgeting/rounds/<slug:slug>/results", api.ResultView.as_view(), name="pb-result"),
 ]
+
+from wijkwijs.budgeting.api_urls_register import urlpatterns as register_urlpatterns  # noqa: E402
+
+urlpatterns += register_urlpatterns

@@ -8,7 +8,10 @@ class BudgetingConfig(AppConfig):
     verbose_name = _("Neighbourhood budgets")
 
     def ready(self) -> None:
-        from wijkwijs.budgeting import permissions  # noqa: F401  (registers the permissions)
+        from wijkwijs.budgeting import (
+            permissions,  # noqa: F401  (registers the permissions)
+            register_apps,  # noqa: F401  (register rules, admin and menu items)
+        )
         from wijkwijs.core import nav
 
         nav.register(nav.NavItem(label=_("Neighbourhood budget"), url_name="budgeting:rounds", order=40,

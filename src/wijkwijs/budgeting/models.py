@@ -265,3 +265,6 @@ class ImplementationUpdate(models.Model):
 
     class Meta:
         ordering = ["on", "at", "id"]
+
+
+from wijkwijs.budgeting.register_models import *  # noqa: E402,F403  (the register, vouchers and handgeld)

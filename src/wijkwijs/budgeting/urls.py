@@ -20,3 +20,7 @@ urlpatterns = [
     path("buurtbudget/<slug:slug>/beheer/volgende-fase", views.advance, name="advance"),
     path("buurtbudget/<slug:slug>/stemcodes", views.codes_page, name="codes"),
 ]
+
+from wijkwijs.budgeting.urls_register import urlpatterns as register_urlpatterns  # noqa: E402
+
+urlpatterns += register_urlpatterns

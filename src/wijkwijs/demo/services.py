@@ -16,6 +16,7 @@ from wijkwijs.accounts.selectors import DEMO_PASSWORD
 from wijkwijs.areas import selectors as area_selectors
 from wijkwijs.areas import services as area_services
 from wijkwijs.areas.models import Area, Assignment, Clustering
+from wijkwijs.demo.budgeting_register_demo import budgeting_register_demo_load
 from wijkwijs.demo.budgeting_rounds_demo import budgeting_rounds_demo_load
 from wijkwijs.demo.intake_demo import intake_demo_load
 from wijkwijs.intake import suggest
@@ -169,6 +170,8 @@ def demo_load(*, now: datetime, actor: Any = None, activity: bool = True) -> dic
     if not Impression.objects.exists():
         _impressions(users, now=now)
     summary["assignments"] = Assignment.objects.count()
+    # the budget register, vouchers and handgeld are part of the base: register figures per wijk
+    summary["budgeting_register"] = budgeting_register_demo_load(now=now, actor=actor)
     if not activity:
         return summary
     summary["intake"] = intake_demo_load(now=now, actor=actor)
