@@ -32,6 +32,7 @@ class RoundSerializer(serializers.ModelSerializer):
     cluster = serializers.CharField(source="cluster.name", default=None, allow_null=True)
     clustering = serializers.CharField(source="cluster.clustering.slug", default=None, allow_null=True)
     placeName = serializers.CharField(source="place_name")
+    budget = serializers.IntegerField()  # explicit: model limits differ per database, the schema must not
     ideasOpens = serializers.DateField(source="ideas_opens")
     ideasClose = serializers.DateField(source="ideas_close")
     votingOpens = serializers.DateField(source="voting_opens")
@@ -55,6 +56,8 @@ class RoundSerializer(serializers.ModelSerializer):
 
 
 class ProposalSerializer(serializers.ModelSerializer):
+    number = serializers.IntegerField()
+    cost = serializers.IntegerField()
     area = serializers.CharField(source="area.code", default=None, allow_null=True)
     areaName = serializers.CharField(source="area.name", default=None, allow_null=True)
     ownContribution = serializers.IntegerField(source="own_contribution")
