@@ -27,6 +27,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from wijkwijs.budgeting.rules.voter_types import VoterTypes, collapse
+
 try:  # gmpy2 (as pabutools uses) is ~10x faster than fractions; results are identical
     from gmpy2 import mpq as Q
 except ImportError:  # pragma: no cover
@@ -67,11 +69,14 @@ class MesEngine:
         weights: list[np.ndarray],
         candidates: list[int],
         tie_rank: list[int],
+        types: VoterTypes | None = None,
     ) -> None:
         self.n = n_voters
-        supporters, weights, mult = _collapse(n_voters, supporters, weights)
-        self.nt = len(mult)  # voter types: voters with identical ballots (same budgets always)
-        self.mult = [mult[s] for s in supporters]
+        # voter types: voters with identical ballots (same budgets always)
+        self.types = types if types is not None else collapse(n_voters, supporters, weights)
+        supporters, weights = self.types.sup, self.types.w
+        self.nt = self.types.nt
+        self.mult = self.types.cnt
         self.multf = [m.astype(np.float64) for m in self.mult]
         self.costs = [Q(c.numerator, c.denominator) for c in costs]
         self.fcost = [float(c) for c in costs]
@@ -300,21 +305,3 @@ class MesEngine:
                 return False
         return True
 
-
-def _collapse(
-    n: int, supporters: list[np.ndarray], weights: list[np.ndarray]
-) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
-    """Voters with identical ballots (same projects, same weights) become one voter type:
-    they start equal and always pay equally, so they keep identical budgets. Returns the
-    supporters (type ids) and weights per project, and the number of voters per type."""
-    if n == 0 or not supporters:
-        return supporters, weights, np.ones(n, dtype=np.int64)
-    top = max([int(np.max(w)) for w in weights if len(w)] + [0])
-    ballots = np.zeros((n, len(supporters)), dtype=np.int16 if top < 2**15 else np.int64)
-    for j, (s, w) in enumerate(zip(supporters, weights, strict=True)):
-        ballots[s, j] = w
-    types, mult = np.unique(ballots, axis=0, return_counts=True)
-    sup = [np.flatnonzero(types[:, j]) for j in range(len(supporters))]
-    wts = [types[s, j].astype(np.asarray(w).dtype) for j, (s, w) in
-           enumerate(zip(sup, weights, strict=True))]
-    return sup, wts, mult.astype(np.int64)

@@ -18,7 +18,6 @@ import math
 from fractions import Fraction
 from typing import Any
 
-from wijkwijs.budgeting.rules.base import build_profile
 from wijkwijs.budgeting.rules.mes_engine import MesEngine, MesRun
 from wijkwijs.budgeting.rules.mes_param import ParamMes, iterate
 from wijkwijs.budgeting.rules.pabulib_io import PBInstance
@@ -26,9 +25,8 @@ from wijkwijs.budgeting.rules.pabulib_io import PBInstance
 
 def _param(instance: PBInstance, engine: MesEngine, costs: list[Fraction],
            b0: Fraction) -> ParamMes:
-    prof = build_profile(instance)
-    return ParamMes(prof.n_voters, costs, prof.supporters, prof.support_weights,
-                    engine.candidates, engine.tie_rank, b0)
+    return ParamMes(engine.n, costs, engine.types.sup, engine.types.w,
+                    engine.candidates, engine.tie_rank, b0, types=engine.types)
 
 
 def _cost(chosen: list[int], costs: list[Fraction]) -> Fraction:

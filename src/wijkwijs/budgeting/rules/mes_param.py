@@ -35,64 +35,14 @@ from fractions import Fraction
 
 import numpy as np
 
+from wijkwijs.budgeting.rules.voter_types import VoterTypes, collapse
+
 TOL = 1e-9
 INF = math.inf
 
 
 class NeedExact(Exception):
     """A decision at this k is too close to call in float."""
-
-
-def voter_types(
-    n: int, supporters: list[np.ndarray], weights: list[np.ndarray]
-) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray], int]:
-    """Collapse voters with identical (project, weight) ballots into types.
-
-    Returns per project: supporter type ids, weights, voters per type; and the type count.
-    """
-    m = len(supporters)
-    if n == 0:
-        return supporters, weights, [np.ones(len(s), dtype=np.int64) for s in supporters], 0
-    voter = np.concatenate(list(supporters) + [np.zeros(0, dtype=np.int64)]).astype(np.int64)
-    proj = np.concatenate([np.full(len(s), j, dtype=np.int64) for j, s in enumerate(supporters)]
-                          + [np.zeros(0, dtype=np.int64)])
-    wt = np.concatenate([np.asarray(w, dtype=np.int64) for w in weights]
-                        + [np.zeros(0, dtype=np.int64)])
-    code = proj * (int(wt.max(initial=0)) + 1) + wt  # one int per (project, weight)
-    order = np.lexsort((code, voter))
-    voter, code = voter[order], code[order]
-    # per-voter hash of its sorted codes (two independent 64-bit mixes), then exact check
-    lengths = np.bincount(voter, minlength=n)
-    rng = np.random.default_rng(12345)
-    mix = rng.integers(1, 2**62, size=2, dtype=np.int64)
-    pos = np.arange(len(code)) - np.repeat(np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
-    with np.errstate(over="ignore"):
-        h1 = np.bincount(voter, weights=((code + 1) * (pos + 7) % 1_000_003).astype(np.float64),
-                         minlength=n)
-        h2 = np.zeros(n, dtype=np.int64)
-        np.add.at(h2, voter, (code + 3) * mix[0] ^ (pos + 1) * mix[1])
-    keys = np.stack([lengths, h1.astype(np.int64), h2], axis=1)
-    _, first, tinv = np.unique(keys, axis=0, return_index=True, return_inverse=True)
-    tinv = tinv.ravel()
-    # exact verification: every voter's ballot equals its type representative's
-    starts = np.concatenate(([0], np.cumsum(lengths)))
-    rep = first[tinv]
-    if not np.array_equal(lengths, lengths[rep]):
-        raise AssertionError("voter type hash collision")
-    idx_rep = np.repeat(starts[rep], lengths) + pos
-    if not np.array_equal(code, code[idx_rep]):
-        raise AssertionError("voter type hash collision")
-    nt = len(first)
-    count = np.bincount(tinv, minlength=nt).astype(np.int64)
-    sup, wts, cnt = [], [], []
-    for j in range(m):
-        s = supporters[j]
-        t = tinv[s]
-        ut, ui = np.unique(t, return_index=True)
-        sup.append(ut)
-        wts.append(np.asarray(weights[j], dtype=np.int64)[ui])
-        cnt.append(count[ut])
-    return sup, wts, cnt, nt
 
 
 @dataclass
@@ -123,8 +73,9 @@ class ParamMes:
 
     def __init__(self, n: int, costs: list[Fraction], supporters: list[np.ndarray],
                  weights: list[np.ndarray], candidates: list[int], tie_rank: list[int],
-                 b0: Fraction) -> None:
-        self.sup, w, cnt, self.nt = voter_types(n, supporters, weights)
+                 b0: Fraction, types: VoterTypes | None = None) -> None:
+        vt = types if types is not None else collapse(n, supporters, weights)
+        self.sup, w, cnt, self.nt = vt.sup, vt.w, vt.cnt, vt.nt
         self.m = len(costs)
         self.c = np.array([float(x) for x in costs])
         self.w = [x.astype(np.float64) for x in w]
