@@ -57,6 +57,7 @@ class Snapshot:
     r0: float = 0.0  # winner's rho(k) = r0 + r1 k within the validity
     r1: float = 0.0
     weff: int = 0  # > 0: the winner's poor voters all had nothing left, rho = 1/weff exactly
+    poor: np.ndarray | None = None  # the winner's poor supporter types
 
 
 @dataclass
@@ -103,8 +104,9 @@ class ParamMes:
         a, b = al[s], be[s]
         x = a + b * k
         cnt, cw, c, W = self.cnt[j], self.cw[j], self.c[j], self.W[j]
-        avail = float(x @ cnt)
-        row = np.array([0.0, 0.0, 0.0, float(a @ cnt), float(b @ cnt)])
+        sa, sb = float(a @ cnt), float(b @ cnt)
+        avail = sa + sb * k
+        row = np.array([0.0, 0.0, 0.0, sa, sb])
         if abs(avail - c) <= TOL * c:
             raise NeedExact
         ratio = x if self.unit[j] else x / self.w[j]
@@ -113,11 +115,21 @@ class ParamMes:
         q = c / W
         if ratio.min() >= q:
             return 1.0 / self.Wint[j], row, ratio
-        order = np.argsort(ratio, kind="stable")
+        # only supporters below an upper bound U of the water level can be poor: sort those
+        # (a prefix of the full sorted order; U from sum min(x, U w) >= c, doubling)
+        upper = 2.0 * q
+        while float(np.minimum(ratio, upper) @ cw) < c * (1 + 1e-9):
+            upper *= 2.0
+        sub = np.flatnonzero(ratio < upper)
+        order = sub[np.argsort(ratio[sub], kind="stable")]
         rs = ratio[order]
-        px = np.cumsum((x * cnt)[order])
+        px = np.cumsum(x[order] * cnt[order])
         pw = np.cumsum(cw[order])
-        qs = (c - np.concatenate(([0.0], px[:-1]))) / (W - np.concatenate(([0.0], pw[:-1])))
+        if len(sub) < len(ratio):  # the first supporter beyond U is rich
+            rs = np.append(rs, INF)
+        else:
+            px, pw = px[:-1], pw[:-1]
+        qs = (c - np.concatenate(([0.0], px))) / (W - np.concatenate(([0.0], pw)))
         i = int(np.argmax(qs <= rs))
         if i == 0:
             return 1.0 / self.Wint[j], row, ratio
@@ -246,6 +258,7 @@ class ParamMes:
         lb[idx] = self._lower(cache, kf, idx)
         fresh = np.zeros(self.m, dtype=bool)
         reused = len(order)
+        old = prev.rounds if prev is not None and not certify else []
         while True:
             snap = Snapshot(al.copy(), be.copy(), cache.copy(), lb.copy(), active.copy())
             best, near, info = INF, [], {}
@@ -314,6 +327,7 @@ class ParamMes:
             snap.winner = win
             snap.end = _below(end)
             snap.r0, snap.r1, snap.weff = q0 / c, q1 / c, self._weff(win, cache[win])
+            snap.poor = s[poor]
             rounds.append(snap)
             order.append(win)
             # pay
@@ -325,6 +339,29 @@ class ParamMes:
             active[win] = False
             lb[win] = INF
             fresh &= ~self.overlap[win]
+            r = len(rounds) - 1
+            if not (r < len(old) and old[r].winner == win and np.array_equal(old[r].poor, snap.poor)):
+                old = []  # this run's state now differs from the old run's
+            else:
+                # same rounds so far, same winner and poor set: the state after this round is
+                # the old one, so the old later rounds hold wherever their validity covers k
+                i = r + 1
+                while old[i].winner >= 0 and old[i].end >= kf:
+                    rounds.append(old[i])
+                    order.append(old[i].winner)
+                    i += 1
+                reused += i - r - 1
+                if old[i].winner < 0 and old[i].end >= kf:
+                    rounds.append(old[i])
+                    reused += 1
+                    break
+                st = old[i]
+                al, be = st.alpha.copy(), st.beta.copy()
+                cache, active = st.cache.copy(), st.active.copy()
+                idx = np.flatnonzero(active)
+                lb = np.full(self.m, INF)
+                lb[idx] = self._lower(cache, kf, idx)
+                fresh = np.zeros(self.m, dtype=bool)
         end = min(r.end for r in rounds)
         return ParamRun(k, order, max(k, math.floor(min(end, 1e15))), rounds, reused)
 
@@ -356,12 +393,14 @@ def iterate(param: ParamMes, exact: Callable[[int], list[int]], k0: int,
                     stats["rounds"] += len(run.rounds) - run.reused
                     jump *= 2
                     break
-                jump //= 2
+                jump //= 4  # the outcome changes somewhere close: few more tries
             if run is None:
                 run = param.run(k, prev_run)
                 stats["param_runs"] += 1
                 stats["rounds"] += len(run.rounds) - run.reused
-                jump = 2
+                # gallop only over a stretch where the outcome did not change at the last step
+                # (where it changes at nearly every k, certificates fail and only cost runs)
+                jump = 2 if prev_run is not None and run.order == prev_run.order else 1
             k = run.k
             order, end, prev_run = run.order, run.end, run
         except NeedExact:
