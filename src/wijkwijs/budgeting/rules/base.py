@@ -90,12 +90,10 @@ class Profile:
     support_weights: list[np.ndarray]  # matching weights
 
 
-def build_profile(instance: PBInstance) -> Profile:
+def entry_weights(instance: PBInstance) -> tuple[np.ndarray, int]:
+    """Integer weight of every ballot entry (in ``ballot_proj`` order) and the scale."""
     ptr = instance.ballot_ptr
-    n = instance.num_voters
     lengths = np.diff(ptr)
-    voter_of = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    proj = instance.ballot_proj.astype(np.int64)
     scale = 1
     if instance.vote_type in ("cumulative", "scoring"):
         assert instance.ballot_points is not None
@@ -104,13 +102,30 @@ def build_profile(instance: PBInstance) -> Profile:
     elif instance.vote_type == "ordinal":
         raw = instance.meta.get("max_length", "").strip()
         top = int(raw) if raw and raw.lower() != "none" else instance.num_projects
-        rank = np.arange(len(proj), dtype=np.int64) - np.repeat(ptr[:-1], lengths)
+        rank = np.arange(len(instance.ballot_proj), dtype=np.int64) - np.repeat(ptr[:-1], lengths)
         weights = top - rank
     else:
-        weights = np.ones(len(proj), dtype=np.int64)
+        weights = np.ones(len(instance.ballot_proj), dtype=np.int64)
+    return weights, scale
+
+
+def project_totals(instance: PBInstance) -> tuple[list[int], int]:
+    """Per project the sum of weights (what greedy ranks by), and the scale; no supporter
+    lists (cheap: one ``bincount``)."""
+    weights, scale = entry_weights(instance)
+    totals = np.bincount(instance.ballot_proj, weights=weights, minlength=instance.num_projects)
+    return [int(t) for t in totals], scale  # float sums of integers: exact below 2**53
+
+
+def build_profile(instance: PBInstance) -> Profile:
+    ptr = instance.ballot_ptr
+    n = instance.num_voters
+    lengths = np.diff(ptr)
+    voter_of = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    proj = instance.ballot_proj.astype(np.int64)
+    weights, scale = entry_weights(instance)
     m = instance.num_projects
-    totals_arr = np.zeros(m, dtype=np.int64)
-    np.add.at(totals_arr, proj, weights)
+    totals_arr = np.bincount(proj, weights=weights, minlength=m)  # exact below 2**53
     positive = weights > 0
     order = np.argsort(proj[positive], kind="stable")
     sup_v = voter_of[positive][order]

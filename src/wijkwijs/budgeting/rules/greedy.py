@@ -8,9 +8,9 @@ from typing import Any
 from wijkwijs.budgeting.rules.base import (
     ProjectExplanation,
     RuleResult,
-    build_profile,
     fmt_money,
     make_result,
+    project_totals,
     register,
 )
 from wijkwijs.budgeting.rules.pabulib_io import PBInstance
@@ -81,20 +81,20 @@ def _scores(instance: PBInstance, totals: list[int], scale: int) -> list[str]:
 @register("greedy")
 def greedy(instance: PBInstance, **params: Any) -> RuleResult:
     """Most votes (points) first; skip what no longer fits. pabutools PLAIN greedy."""
-    prof = build_profile(instance)
+    totals, scale = project_totals(instance)
     expl: dict[str, ProjectExplanation] = {}
-    order = greedy_order(instance, prof.totals, cost_aware=False)
-    chosen = greedy_fill(instance, order, [], expl, _scores(instance, prof.totals, prof.scale))
+    order = greedy_order(instance, totals, cost_aware=False)
+    chosen = greedy_fill(instance, order, [], expl, _scores(instance, totals, scale))
     return make_result("greedy", instance, chosen, expl)
 
 
 @register("greedy-cost")
 def greedy_cost(instance: PBInstance, **params: Any) -> RuleResult:
     """Votes (points) per unit of cost first. pabutools cost-aware greedy."""
-    prof = build_profile(instance)
+    totals, scale = project_totals(instance)
     expl: dict[str, ProjectExplanation] = {}
-    order = greedy_order(instance, prof.totals, cost_aware=True)
-    chosen = greedy_fill(instance, order, [], expl, _scores(instance, prof.totals, prof.scale))
+    order = greedy_order(instance, totals, cost_aware=True)
+    chosen = greedy_fill(instance, order, [], expl, _scores(instance, totals, scale))
     return make_result("greedy-cost", instance, chosen, expl)
 
 
@@ -104,9 +104,9 @@ def greedy_no_skip(instance: PBInstance, **params: Any) -> RuleResult:
 
     Withdrawn projects (cost 999999999) are passed over without stopping, as the checker does.
     """
-    prof = build_profile(instance)
-    scores = _scores(instance, prof.totals, prof.scale)
-    order = greedy_order(instance, prof.totals, cost_aware=False)
+    totals, scale = project_totals(instance)
+    scores = _scores(instance, totals, scale)
+    order = greedy_order(instance, totals, cost_aware=False)
     remaining = instance.budget
     chosen: list[int] = []
     expl: dict[str, ProjectExplanation] = {}
@@ -145,13 +145,13 @@ def greedy_threshold(
     if threshold is None:
         threshold = instance.meta.get("min_project_score_threshold", "0") or "0"
     limit = Fraction(str(threshold))
-    prof = build_profile(instance)
-    scores = _scores(instance, prof.totals, prof.scale)
-    order = greedy_order(instance, prof.totals, cost_aware=False)
+    totals, scale = project_totals(instance)
+    scores = _scores(instance, totals, scale)
+    order = greedy_order(instance, totals, cost_aware=False)
     expl: dict[str, ProjectExplanation] = {}
     eligible = []
     for j in order:
-        if Fraction(prof.totals[j], prof.scale) >= limit:
+        if Fraction(totals[j], scale) >= limit:
             eligible.append(j)
         else:
             pid = instance.project_ids[j]

@@ -27,6 +27,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from wijkwijs.budgeting.rules.voter_types import VoterTypes, collapse
+
 try:  # gmpy2 (as pabutools uses) is ~10x faster than fractions; results are identical
     from gmpy2 import mpq as Q
 except ImportError:  # pragma: no cover
@@ -67,11 +69,14 @@ class MesEngine:
         weights: list[np.ndarray],
         candidates: list[int],
         tie_rank: list[int],
+        types: VoterTypes | None = None,
     ) -> None:
         self.n = n_voters
-        supporters, weights, mult = _collapse(n_voters, supporters, weights)
-        self.nt = len(mult)  # voter types: voters with identical ballots (same budgets always)
-        self.mult = [mult[s] for s in supporters]
+        # voter types: voters with identical ballots (same budgets always)
+        self.types = types if types is not None else collapse(n_voters, supporters, weights)
+        supporters, weights = self.types.sup, self.types.w
+        self.nt = self.types.nt
+        self.mult = self.types.cnt
         self.multf = [m.astype(np.float64) for m in self.mult]
         self.costs = [Q(c.numerator, c.denominator) for c in costs]
         self.fcost = [float(c) for c in costs]
@@ -160,6 +165,10 @@ class MesEngine:
         self, j: int, groups: list[tuple[Fraction, int, int, int, int]]
     ) -> Fraction | None:
         """pabutools' affordability loop on groups; returns q (payment per weight unit)."""
+        if len(groups) > 16:
+            q = self._fast_q(j, groups)
+            if q is not None:
+                return q
         c = self.costs[j]
         contrib = Q(0)
         denom = self.wtot[j]
@@ -170,6 +179,31 @@ class MesEngine:
             q = (c - contrib) / denom
             if q * w <= budget:
                 return q
+            contrib += budget * count
+            denom -= w * count
+        return None
+
+    def _fast_q(
+        self, j: int, groups: list[tuple[Fraction, int, int, int, int]]
+    ) -> Fraction | None:
+        """The same loop with the groups sorted by float ratio (no exact sort), accepted only
+        when it provably gives the water level: the poor groups it found lie clearly below the
+        resulting q and all others clearly above (then ``q`` is the unique solution of
+        ``sum min(b, q w) = c``, which is what the exact loop returns). None: undecided."""
+        fr = np.fromiter((float(g[0]) for g in groups), dtype=np.float64, count=len(groups))
+        if not self.unit[j]:
+            fr /= np.fromiter((g[1] for g in groups), dtype=np.float64, count=len(groups))
+        order = np.argsort(fr, kind="stable")
+        c = self.costs[j]
+        contrib = Q(0)
+        denom = self.wtot[j]
+        for pos, i in enumerate(order.tolist()):
+            budget, w, count = groups[i][0], groups[i][1], groups[i][2]
+            q = (c - contrib) / denom
+            if q * w <= budget:
+                qf = float(q)
+                below = pos == 0 or fr[order[pos - 1]] < qf * (1 - 1e-9)
+                return q if below and fr[i] > qf * (1 + 1e-9) else None
             contrib += budget * count
             denom -= w * count
         return None
@@ -239,29 +273,41 @@ class MesEngine:
                                                         pat, node_budget):
                 return None
             # pay: min(budget, q * w) per voter, exactly per group
-            new_node = np.empty(len(groups), dtype=np.int64)
-            new_float = np.empty(len(groups), dtype=np.float64)
-            payments: dict[Fraction, int] = {}
-            sig = []
+            n_groups = len(groups)
+            new_node = [ZERO] * n_groups
+            new_float = [0.0] * n_groups
+            prices: dict[int, Fraction] = {}
+            rich_paid: dict[int, int] = {}  # weight -> voters paying q * weight
+            poor_paid: dict[int, int] = {}  # pattern -> voters paying all they have
+            sig: list[tuple[int, int, int, bool]] | None = [] if ref is not None else None
             for budget, w, count, g, node in groups:
-                price = q * w
-                sig.append((node, w, count, budget <= price))
-                if budget <= price:
-                    new_node[g] = ZERO
-                    new_float[g] = 0.0
-                    paid = budget
+                price = prices.get(w)
+                if price is None:
+                    price = prices[w] = q * w
+                poor = budget <= price
+                if sig is not None:
+                    sig.append((node, w, count, poor))
+                if poor:
+                    poor_paid[node] = poor_paid.get(node, 0) + count
                 else:
-                    node_budget.append(budget - price)
-                    new_node[g] = len(node_budget) - 1
-                    new_float[g] = float(node_budget[-1])
-                    paid = price
-                if paid > 0:
-                    payments[paid] = payments.get(paid, 0) + count
+                    rest = budget - price
+                    new_node[g] = len(node_budget)
+                    node_budget.append(rest)
+                    new_float[g] = float(rest)
+                    rich_paid[w] = rich_paid.get(w, 0) + count
+            payments: dict[Fraction, int] = {}
+            for w, count in rich_paid.items():
+                if prices[w] > 0:
+                    payments[prices[w]] = payments.get(prices[w], 0) + count
+            for node, count in poor_paid.items():
+                if node_budget[node] > 0:
+                    payments[node_budget[node]] = payments.get(node_budget[node], 0) + count
             voters = self.sup[win]
-            pat[voters] = new_node[inverse]
-            fb[voters] = new_float[inverse]
+            pat[voters] = np.array(new_node, dtype=np.int64)[inverse]
+            fb[voters] = np.array(new_float, dtype=np.float64)[inverse]
             result.rounds.append(
-                MesRound(win, rho, q, sorted(payments.items(), key=lambda x: -x[0]), tuple(sig))
+                MesRound(win, rho, q, sorted(payments.items(), key=lambda x: -x[0]),
+                         tuple(sig or ()))
             )
             if ref is not None and result.rounds[-1].signature != ref.rounds[rnd].signature:
                 return None
@@ -300,21 +346,3 @@ class MesEngine:
                 return False
         return True
 
-
-def _collapse(
-    n: int, supporters: list[np.ndarray], weights: list[np.ndarray]
-) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
-    """Voters with identical ballots (same projects, same weights) become one voter type:
-    they start equal and always pay equally, so they keep identical budgets. Returns the
-    supporters (type ids) and weights per project, and the number of voters per type."""
-    if n == 0 or not supporters:
-        return supporters, weights, np.ones(n, dtype=np.int64)
-    top = max([int(np.max(w)) for w in weights if len(w)] + [0])
-    ballots = np.zeros((n, len(supporters)), dtype=np.int16 if top < 2**15 else np.int64)
-    for j, (s, w) in enumerate(zip(supporters, weights, strict=True)):
-        ballots[s, j] = w
-    types, mult = np.unique(ballots, axis=0, return_counts=True)
-    sup = [np.flatnonzero(types[:, j]) for j in range(len(supporters))]
-    wts = [types[s, j].astype(np.asarray(w).dtype) for j, (s, w) in
-           enumerate(zip(sup, weights, strict=True))]
-    return sup, wts, mult.astype(np.int64)

@@ -18,7 +18,6 @@ import math
 from fractions import Fraction
 from typing import Any
 
-from wijkwijs.budgeting.rules.base import build_profile
 from wijkwijs.budgeting.rules.mes_engine import MesEngine, MesRun
 from wijkwijs.budgeting.rules.mes_param import ParamMes, iterate
 from wijkwijs.budgeting.rules.pabulib_io import PBInstance
@@ -26,26 +25,32 @@ from wijkwijs.budgeting.rules.pabulib_io import PBInstance
 
 def _param(instance: PBInstance, engine: MesEngine, costs: list[Fraction],
            b0: Fraction) -> ParamMes:
-    prof = build_profile(instance)
-    return ParamMes(prof.n_voters, costs, prof.supporters, prof.support_weights,
-                    engine.candidates, engine.tie_rank, b0)
+    return ParamMes(engine.n, costs, engine.types.sup, engine.types.w,
+                    engine.candidates, engine.tie_rank, b0, types=engine.types)
 
 
 def _cost(chosen: list[int], costs: list[Fraction]) -> Fraction:
     return sum((costs[j] for j in chosen), Fraction(0))
 
 
+def _scaled(costs: list[Fraction], budget: Fraction) -> tuple[list[int], int]:
+    """Costs and budget as integers over a common denominator (exact, cheap sums)."""
+    den = math.lcm(budget.denominator, *(c.denominator for c in costs))
+    return [int(c * den) for c in costs], int(budget * den)
+
+
 def pabutools_add1(instance: PBInstance, engine: MesEngine) -> tuple[MesRun, dict[str, Any]]:
     costs, budget = list(instance.costs), instance.budget
     b0 = budget / engine.n
     cands = engine.candidates
+    icosts, ibudget = _scaled(costs, budget)
 
     def decide(order: list[int]) -> str:
-        spent = _cost(order, costs)
-        if spent > budget:
+        spent = sum(icosts[j] for j in order)
+        if spent > ibudget:
             return "back"
         taken = set(order)
-        if all(j in taken or spent + costs[j] > budget for j in cands):
+        if all(j in taken or spent + icosts[j] > ibudget for j in cands):
             return "stop"
         return "go"
 
@@ -81,9 +86,10 @@ def official_add1(engine: MesEngine, costs: list[Fraction], budget: Fraction,
     if set(first.order) == everything:
         return first, {"mes_runs": 1}
     base = Fraction(math.floor(budget / n))
+    icosts, ibudget = _scaled(costs, budget)
 
     def decide(order: list[int]) -> str:
-        if _cost(order, costs) > budget:
+        if sum(icosts[j] for j in order) > ibudget:
             return "back"
         return "stop" if set(order) == everything else "go"
 

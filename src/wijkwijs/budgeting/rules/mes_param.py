@@ -35,64 +35,14 @@ from fractions import Fraction
 
 import numpy as np
 
+from wijkwijs.budgeting.rules.voter_types import VoterTypes, collapse
+
 TOL = 1e-9
 INF = math.inf
 
 
 class NeedExact(Exception):
     """A decision at this k is too close to call in float."""
-
-
-def voter_types(
-    n: int, supporters: list[np.ndarray], weights: list[np.ndarray]
-) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray], int]:
-    """Collapse voters with identical (project, weight) ballots into types.
-
-    Returns per project: supporter type ids, weights, voters per type; and the type count.
-    """
-    m = len(supporters)
-    if n == 0:
-        return supporters, weights, [np.ones(len(s), dtype=np.int64) for s in supporters], 0
-    voter = np.concatenate(list(supporters) + [np.zeros(0, dtype=np.int64)]).astype(np.int64)
-    proj = np.concatenate([np.full(len(s), j, dtype=np.int64) for j, s in enumerate(supporters)]
-                          + [np.zeros(0, dtype=np.int64)])
-    wt = np.concatenate([np.asarray(w, dtype=np.int64) for w in weights]
-                        + [np.zeros(0, dtype=np.int64)])
-    code = proj * (int(wt.max(initial=0)) + 1) + wt  # one int per (project, weight)
-    order = np.lexsort((code, voter))
-    voter, code = voter[order], code[order]
-    # per-voter hash of its sorted codes (two independent 64-bit mixes), then exact check
-    lengths = np.bincount(voter, minlength=n)
-    rng = np.random.default_rng(12345)
-    mix = rng.integers(1, 2**62, size=2, dtype=np.int64)
-    pos = np.arange(len(code)) - np.repeat(np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
-    with np.errstate(over="ignore"):
-        h1 = np.bincount(voter, weights=((code + 1) * (pos + 7) % 1_000_003).astype(np.float64),
-                         minlength=n)
-        h2 = np.zeros(n, dtype=np.int64)
-        np.add.at(h2, voter, (code + 3) * mix[0] ^ (pos + 1) * mix[1])
-    keys = np.stack([lengths, h1.astype(np.int64), h2], axis=1)
-    _, first, tinv = np.unique(keys, axis=0, return_index=True, return_inverse=True)
-    tinv = tinv.ravel()
-    # exact verification: every voter's ballot equals its type representative's
-    starts = np.concatenate(([0], np.cumsum(lengths)))
-    rep = first[tinv]
-    if not np.array_equal(lengths, lengths[rep]):
-        raise AssertionError("voter type hash collision")
-    idx_rep = np.repeat(starts[rep], lengths) + pos
-    if not np.array_equal(code, code[idx_rep]):
-        raise AssertionError("voter type hash collision")
-    nt = len(first)
-    count = np.bincount(tinv, minlength=nt).astype(np.int64)
-    sup, wts, cnt = [], [], []
-    for j in range(m):
-        s = supporters[j]
-        t = tinv[s]
-        ut, ui = np.unique(t, return_index=True)
-        sup.append(ut)
-        wts.append(np.asarray(weights[j], dtype=np.int64)[ui])
-        cnt.append(count[ut])
-    return sup, wts, cnt, nt
 
 
 @dataclass
@@ -107,6 +57,7 @@ class Snapshot:
     r0: float = 0.0  # winner's rho(k) = r0 + r1 k within the validity
     r1: float = 0.0
     weff: int = 0  # > 0: the winner's poor voters all had nothing left, rho = 1/weff exactly
+    poor: np.ndarray | None = None  # the winner's poor supporter types
 
 
 @dataclass
@@ -123,8 +74,9 @@ class ParamMes:
 
     def __init__(self, n: int, costs: list[Fraction], supporters: list[np.ndarray],
                  weights: list[np.ndarray], candidates: list[int], tie_rank: list[int],
-                 b0: Fraction) -> None:
-        self.sup, w, cnt, self.nt = voter_types(n, supporters, weights)
+                 b0: Fraction, types: VoterTypes | None = None) -> None:
+        vt = types if types is not None else collapse(n, supporters, weights)
+        self.sup, w, cnt, self.nt = vt.sup, vt.w, vt.cnt, vt.nt
         self.m = len(costs)
         self.c = np.array([float(x) for x in costs])
         self.w = [x.astype(np.float64) for x in w]
@@ -152,8 +104,9 @@ class ParamMes:
         a, b = al[s], be[s]
         x = a + b * k
         cnt, cw, c, W = self.cnt[j], self.cw[j], self.c[j], self.W[j]
-        avail = float(x @ cnt)
-        row = np.array([0.0, 0.0, 0.0, float(a @ cnt), float(b @ cnt)])
+        sa, sb = float(a @ cnt), float(b @ cnt)
+        avail = sa + sb * k
+        row = np.array([0.0, 0.0, 0.0, sa, sb])
         if abs(avail - c) <= TOL * c:
             raise NeedExact
         ratio = x if self.unit[j] else x / self.w[j]
@@ -162,11 +115,21 @@ class ParamMes:
         q = c / W
         if ratio.min() >= q:
             return 1.0 / self.Wint[j], row, ratio
-        order = np.argsort(ratio, kind="stable")
+        # only supporters below an upper bound U of the water level can be poor: sort those
+        # (a prefix of the full sorted order; U from sum min(x, U w) >= c, doubling)
+        upper = 2.0 * q
+        while float(np.minimum(ratio, upper) @ cw) < c * (1 + 1e-9):
+            upper *= 2.0
+        sub = np.flatnonzero(ratio < upper)
+        order = sub[np.argsort(ratio[sub], kind="stable")]
         rs = ratio[order]
-        px = np.cumsum((x * cnt)[order])
+        px = np.cumsum(x[order] * cnt[order])
         pw = np.cumsum(cw[order])
-        qs = (c - np.concatenate(([0.0], px[:-1]))) / (W - np.concatenate(([0.0], pw[:-1])))
+        if len(sub) < len(ratio):  # the first supporter beyond U is rich
+            rs = np.append(rs, INF)
+        else:
+            px, pw = px[:-1], pw[:-1]
+        qs = (c - np.concatenate(([0.0], px))) / (W - np.concatenate(([0.0], pw)))
         i = int(np.argmax(qs <= rs))
         if i == 0:
             return 1.0 / self.Wint[j], row, ratio
@@ -295,6 +258,7 @@ class ParamMes:
         lb[idx] = self._lower(cache, kf, idx)
         fresh = np.zeros(self.m, dtype=bool)
         reused = len(order)
+        old = prev.rounds if prev is not None and not certify else []
         while True:
             snap = Snapshot(al.copy(), be.copy(), cache.copy(), lb.copy(), active.copy())
             best, near, info = INF, [], {}
@@ -363,6 +327,7 @@ class ParamMes:
             snap.winner = win
             snap.end = _below(end)
             snap.r0, snap.r1, snap.weff = q0 / c, q1 / c, self._weff(win, cache[win])
+            snap.poor = s[poor]
             rounds.append(snap)
             order.append(win)
             # pay
@@ -374,6 +339,29 @@ class ParamMes:
             active[win] = False
             lb[win] = INF
             fresh &= ~self.overlap[win]
+            r = len(rounds) - 1
+            if not (r < len(old) and old[r].winner == win and np.array_equal(old[r].poor, snap.poor)):
+                old = []  # this run's state now differs from the old run's
+            else:
+                # same rounds so far, same winner and poor set: the state after this round is
+                # the old one, so the old later rounds hold wherever their validity covers k
+                i = r + 1
+                while old[i].winner >= 0 and old[i].end >= kf:
+                    rounds.append(old[i])
+                    order.append(old[i].winner)
+                    i += 1
+                reused += i - r - 1
+                if old[i].winner < 0 and old[i].end >= kf:
+                    rounds.append(old[i])
+                    reused += 1
+                    break
+                st = old[i]
+                al, be = st.alpha.copy(), st.beta.copy()
+                cache, active = st.cache.copy(), st.active.copy()
+                idx = np.flatnonzero(active)
+                lb = np.full(self.m, INF)
+                lb[idx] = self._lower(cache, kf, idx)
+                fresh = np.zeros(self.m, dtype=bool)
         end = min(r.end for r in rounds)
         return ParamRun(k, order, max(k, math.floor(min(end, 1e15))), rounds, reused)
 
@@ -405,12 +393,14 @@ def iterate(param: ParamMes, exact: Callable[[int], list[int]], k0: int,
                     stats["rounds"] += len(run.rounds) - run.reused
                     jump *= 2
                     break
-                jump //= 2
+                jump //= 4  # the outcome changes somewhere close: few more tries
             if run is None:
                 run = param.run(k, prev_run)
                 stats["param_runs"] += 1
                 stats["rounds"] += len(run.rounds) - run.reused
-                jump = 2
+                # gallop only over a stretch where the outcome did not change at the last step
+                # (where it changes at nearly every k, certificates fail and only cost runs)
+                jump = 2 if prev_run is not None and run.order == prev_run.order else 1
             k = run.k
             order, end, prev_run = run.order, run.end, run
         except NeedExact:

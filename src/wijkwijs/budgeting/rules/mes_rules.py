@@ -14,6 +14,7 @@ from wijkwijs.budgeting.rules.base import (
     build_profile,
     fmt_money,
     make_result,
+    project_totals,
     register,
 )
 from wijkwijs.budgeting.rules.greedy import greedy_fill, greedy_order
@@ -87,9 +88,9 @@ def _mes_result(name: str, instance: PBInstance, engine: MesEngine, run: MesRun,
     expl = explain_mes(instance, engine, run)
     chosen = run.order
     if greedy_after:
-        prof = build_profile(instance)
-        order = greedy_order(instance, prof.totals, cost_aware=False)
-        scores = [fmt_money(Fraction(t, prof.scale)) for t in prof.totals]
+        totals, scale = project_totals(instance)
+        order = greedy_order(instance, totals, cost_aware=False)
+        scores = [fmt_money(Fraction(t, scale)) for t in totals]
         fill: dict[str, ProjectExplanation] = {}
         chosen = greedy_fill(instance, order, chosen, fill, scores)
         for pid, e in fill.items():

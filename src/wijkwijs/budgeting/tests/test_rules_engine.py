@@ -1,0 +1,71 @@
+"""Internals of the fast engine: voter-type collapse and the float-ordered price loop."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wijkwijs.budgeting.rules.mes_engine import MesEngine
+from wijkwijs.budgeting.rules.voter_types import collapse
+
+ballots = st.lists(
+    st.dictionaries(st.integers(0, 4), st.integers(1, 3), max_size=5), min_size=1, max_size=30
+)
+
+
+def _split(votes: list[dict[int, int]], m: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    sup = [np.array([v for v, b in enumerate(votes) if j in b], dtype=np.int64) for j in range(m)]
+    wts = [np.array([b[j] for b in votes if j in b], dtype=np.int64) for j in range(m)]
+    return sup, wts
+
+
+@settings(max_examples=80, deadline=None)
+@given(ballots)
+def test_collapse_is_exact(votes: list[dict[int, int]]) -> None:
+    m = 5
+    sup, wts = _split(votes, m)
+    vt = collapse(len(votes), sup, wts)
+    distinct = {tuple(sorted(b.items())) for b in votes}
+    assert vt.nt == len(distinct)
+    assert int(vt.mult.sum()) == len(votes)
+    # rebuild every type's ballot and multiplicity from the per-project lists
+    rebuilt: dict[int, dict[int, int]] = {t: {} for t in range(vt.nt)}
+    for j in range(m):
+        assert list(vt.sup[j]) == sorted(vt.sup[j])
+        for t, w, c in zip(vt.sup[j], vt.w[j], vt.cnt[j], strict=True):
+            rebuilt[int(t)][j] = int(w)
+            assert c == vt.mult[t]
+    want = {tuple(sorted(b.items())): sum(1 for x in votes if x == b) for b in votes}
+    got = {tuple(sorted(b.items())): int(vt.mult[t]) for t, b in rebuilt.items()}
+    assert got == want
+
+
+groups_st = st.lists(
+    st.tuples(st.integers(0, 60), st.integers(1, 3), st.integers(1, 4)), min_size=17, max_size=40
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(groups_st, st.integers(1, 400))
+def test_fast_price_equals_exact_loop(raw: list[tuple[int, int, int]], cost: int) -> None:
+    """The float-ordered loop either declines (None) or returns pabutools' exact q."""
+    weights = np.array([w for _, w, n in raw for _ in range(n)], dtype=np.int64)
+    engine = MesEngine(len(weights), [Fraction(cost)], [np.arange(len(weights))], [weights],
+                       [0], [0])
+    groups = [(Fraction(b, 4), w, n, g, g) for g, (b, w, n) in enumerate(raw)]
+    fast = engine._fast_q(0, groups)
+    exact = None
+    contrib, denom = Fraction(0), engine.wtot[0]
+    for budget, w, n, _, _ in sorted(groups, key=lambda g: g[0] / g[1]):
+        q = (cost - contrib) / denom
+        if q * w <= budget:
+            exact = q
+            break
+        contrib += budget * n
+        denom -= w * n
+    if fast is not None:
+        assert fast == exact
+    assert engine._exact_q(0, groups) == exact
