@@ -170,12 +170,12 @@ def demo_load(*, now: datetime, actor: Any = None, activity: bool = True) -> dic
     if not Impression.objects.exists():
         _impressions(users, now=now)
     summary["assignments"] = Assignment.objects.count()
-    # the budget register, vouchers and handgeld are part of the base: register figures per wijk
+    # budgets and rounds are part of the base (the tests read the demo register and rounds)
     summary["budgeting_register"] = budgeting_register_demo_load(now=now, actor=actor)
+    summary["budgeting_rounds"] = budgeting_rounds_demo_load(now=now)
     if not activity:
         return summary
     summary["intake"] = intake_demo_load(now=now, actor=actor)
-    summary["budgeting_rounds"] = budgeting_rounds_demo_load(now=now)
     if not suggest.model_path().exists():  # the shipped labelled set; retrain with intake_train_classifier
         summary["classifier"] = classifier_retrain(actor=actor, now=now, own=False, evaluate=False)
     return summary
