@@ -41,7 +41,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                             stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(300):  # up to about a minute on a loaded machine
             try:
                 urllib.request.urlopen(url + "/", timeout=2)  # noqa: S310 (loopback only)
                 break
@@ -49,6 +49,8 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 if proc.poll() is not None:
                     raise RuntimeError((Path(var) / "server.log").read_text()) from None
                 time.sleep(0.2)
+        else:
+            raise RuntimeError("the demo server did not answer within a minute:\n" + (Path(var) / "server.log").read_text())
         yield url
     finally:
         proc.terminate()
