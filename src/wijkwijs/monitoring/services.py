@@ -261,30 +261,6 @@ def _store_rows(
     progress("observations", total, total)
 
 
-@transaction.atomic
-def demo_series_load(*, path: Path, actor: Any, now: datetime, years: range = range(2019, 2025)) -> CbsImportSummary:
-    """Generated demo figures (earlier years, survey-style indicators) from one CBS file, under
-    the demo source and ``demo_`` keys only (docs/monitoring-index.md section 7)."""
-    from wijkwijs.monitoring.demo_series import (  # noqa: PLC0415 - demo only
-        DEMO_CREDIT,
-        DEMO_SOURCE,
-        demo_indicators,
-        generate_demo_series,
-    )
-
-    cbs_rows = [r for r in read_cbs(path).rows if r.level in ("GM", "WK", "BU")]
-    rows = generate_demo_series(cbs_rows, years=years)
-    source, _ = Source.objects.get_or_create(
-        slug=DEMO_SOURCE, defaults={"name": "Demo", "credit": DEMO_CREDIT, "is_demo": True}
-    )
-    counts = sorted({k[len("demo_"):] for r in rows for k in r.values if k[len("demo_"):] in {x for c in cbs_rows for x in c.values}})
-    catalogue = {i.key: i for i in demo_indicators(counts)}
-    summary = CbsImportSummary(files=[path.name])
-    _store_rows(rows, source, summary, _silent, catalogue)
-    record(actor=actor, action="monitoring.demo_series_loaded", now=now, data=summary.as_dict())
-    return summary
-
-
 @dataclass
 class ObservationsImportSummary:
     added: int = 0
