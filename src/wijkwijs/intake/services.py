@@ -317,13 +317,18 @@ def item_take(*, item: Item, actor: Any, now: datetime) -> Item:
     return item
 
 
+def _message(item: Item, kind: str, text: str, *, actor: Any, now: datetime, public: bool = True) -> Message:
+    """A message on the item by a staff member (or the system when ``actor`` is not a logged-in user)."""
+    return Message.objects.create(item=item, kind=kind, text=text.strip(), public=public, at=now,
+                                  actor=actor if getattr(actor, "is_authenticated", False) else None)
+
+
 @transaction.atomic
 def item_ask_submitter(*, item: Item, question: str, actor: Any, now: datetime) -> Item:
     """Ask the submitter something; the clock stops until they reply."""
     _require_text(question, "question", _("Write the question to the submitter."))
     item = _lock(item)
-    Message.objects.create(item=item, kind=MessageKind.QUESTION, text=question.strip(), public=True, at=now,
-                           actor=actor if getattr(actor, "is_authenticated", False) else None)
+    _message(item, MessageKind.QUESTION, question, actor=actor, now=now)
     _transition(item, State.WAITING, action_reason=question, actor=actor, now=now)
     return item
 
@@ -345,8 +350,7 @@ def item_answer(*, item: Item, text: str, actor: Any, now: datetime) -> Item:
     """Answer or resolve the item; the answer is shown to the submitter."""
     _require_text(text, "text", _("Write the answer."))
     item = _lock(item)
-    Message.objects.create(item=item, kind=MessageKind.ANSWER, text=text.strip(), public=True, at=now,
-                           actor=actor if getattr(actor, "is_authenticated", False) else None)
+    _message(item, MessageKind.ANSWER, text, actor=actor, now=now)
     _transition(item, State.ANSWERED, action_reason=text, actor=actor, now=now)
     return item
 
@@ -356,8 +360,7 @@ def item_reject(*, item: Item, motivation: str, actor: Any, now: datetime) -> It
     """Reject the item; a motivation is required and shown to the submitter."""
     _require_text(motivation, "motivation", _("A rejection needs a motivation."))
     item = _lock(item)
-    Message.objects.create(item=item, kind=MessageKind.MOTIVATION, text=motivation.strip(), public=True, at=now,
-                           actor=actor if getattr(actor, "is_authenticated", False) else None)
+    _message(item, MessageKind.MOTIVATION, motivation, actor=actor, now=now)
     _transition(item, State.REJECTED, action_reason=motivation, actor=actor, now=now)
     return item
 
@@ -387,8 +390,7 @@ def item_reopen(*, item: Item, reason: str, actor: Any, now: datetime) -> Item:
 def item_note(*, item: Item, text: str, actor: Any, now: datetime) -> Message:
     """An internal note (never shown to the submitter)."""
     _require_text(text, "text", _("Write the note."))
-    message = Message.objects.create(item=item, kind=MessageKind.NOTE, text=text.strip(), public=False, at=now,
-                                     actor=actor if getattr(actor, "is_authenticated", False) else None)
+    message = _message(item, MessageKind.NOTE, text, actor=actor, now=now, public=False)
     record(actor=actor, action="intake.note", obj=item, now=now, data={"message": message.pk})
     return message
 
