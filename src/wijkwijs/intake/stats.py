@@ -111,15 +111,15 @@ def _throughput(*, group: str, now: datetime, since: datetime | None, until: dat
     key = _KEY[group]
     first = ExpressionWrapper(F("first_response_at") - F("received_at"), output_field=DurationField())
     resolved = ExpressionWrapper(F("done_at") - F("received_at"), output_field=DurationField())
-    counts = qs.values(key).annotate(
-        received=Count("id"), open=Count("id", filter=Q(state__in=OPEN_STATES)), overdue=Count("id", filter=overdue_q(now)),
-    )
+    count_fields = {
+        "received": Count("id"), "open": Count("id", filter=Q(state__in=OPEN_STATES)),
+        "overdue": Count("id", filter=overdue_q(now)),
+    }
     rows: dict[Any, Row] = {}
     if connection.vendor == "postgresql":
         qs_pg = qs.annotate(first_s=first, res_s=resolved)
         stats = qs_pg.values(key).annotate(
-            received=Count("id"), open=Count("id", filter=Q(state__in=OPEN_STATES)), overdue=Count("id", filter=overdue_q(now)),
-            first=MedianP90(_epoch("first_s")), res=MedianP90(_epoch("res_s")),
+            **count_fields, first=MedianP90(_epoch("first_s")), res=MedianP90(_epoch("res_s")),
         )
         for r in stats:
             first_q, res_q = r["first"] or [None, None], r["res"] or [None, None]
@@ -127,7 +127,7 @@ def _throughput(*, group: str, now: datetime, since: datetime | None, until: dat
                                first_median=_days(first_q[0]), first_p90=_days(first_q[1]),
                                resolution_median=_days(res_q[0]), resolution_p90=_days(res_q[1]))
     else:
-        for r in counts:
+        for r in qs.values(key).annotate(**count_fields):
             rows[r[key]] = Row(key=r[key], label="", received=r["received"], open=r["open"], overdue=r["overdue"])
         firsts: dict[Any, list[float]] = defaultdict(list)
         results: dict[Any, list[float]] = defaultdict(list)
