@@ -23,6 +23,17 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
         demo_load(now=NOW, activity=False)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():  # type: ignore[no-untyped-def]
+    """Rate-limit counters and cached pages live in the (local-memory) cache: none leaks
+    from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def now() -> datetime:
     return NOW

@@ -13,11 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wijkwijs.budgeting import explain, selectors, services
+from wijkwijs.budgeting import codeguard, explain, selectors, services
 from wijkwijs.budgeting.models import Proposal, Round
 from wijkwijs.budgeting.rules import RULES
 from wijkwijs.core.clock import now
-from wijkwijs.core.errors import NotFound
+from wijkwijs.core.errors import DomainError, NotFound
 
 
 def _round(request: Request, slug: str) -> Round:
@@ -154,9 +154,16 @@ class BallotView(APIView):
     def post(self, request: Request, slug: str) -> Response:
         rnd = _round(request, slug)
         s = BallotSerializer(data=request.data if isinstance(request.data, dict) else {})
+        if codeguard.blocked(request, "vote"):
+            raise exceptions.Throttled(detail=str(codeguard.MESSAGE))
         s.is_valid(raise_exception=True)
         choices = [(str(c["project"]), c["value"]) for c in s.validated_data["choices"]]
-        receipt = services.ballot_cast(round=rnd, code=s.validated_data["code"], choices=choices, now=now())
+        try:
+            receipt = services.ballot_cast(round=rnd, code=s.validated_data["code"], choices=choices, now=now())
+        except DomainError as exc:
+            if any(p.field == "code" for p in exc.problems):
+                codeguard.failed(request, "vote")
+            raise
         return Response({"receipt": receipt}, status=status.HTTP_201_CREATED)
 
 

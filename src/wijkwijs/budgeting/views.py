@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from wijkwijs.budgeting import explain, forms, selectors, services
+from wijkwijs.budgeting import codeguard, explain, forms, selectors, services
 from wijkwijs.budgeting.models import PHASE_ORDER, BallotType, Phase, Proposal, ProposalStatus, Round
 from wijkwijs.core.clock import now
 from wijkwijs.core.errors import DomainError, NotFound
@@ -146,20 +146,30 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "budgeting/vote_code.html", {"round": rnd, "form": forms.CodeForm(), "demo_codes": _demo_codes(rnd)})
     if "ballot" not in request.POST:
         code_form = forms.CodeForm(request.POST)
+        if codeguard.blocked(request, "vote"):
+            code_form.is_valid()
+            code_form.add_error(None, str(codeguard.MESSAGE))
+            return render(request, "budgeting/vote_code.html", {"round": rnd, "form": code_form}, status=429)
         if code_form.is_valid():
             problem = selectors.code_problem(rnd, code_form.cleaned_data["code"])
             if problem is None:
                 ballot = forms.BallotForm(initial={"code": code_form.cleaned_data["code"]}, round=rnd, proposals=proposals)
                 return render(request, "budgeting/vote_ballot.html", {"round": rnd, "form": ballot})
+            codeguard.failed(request, "vote")
             code_form.add_error("code", problem)
         return render(request, "budgeting/vote_code.html", {"round": rnd, "form": code_form}, status=422)
     form = forms.BallotForm(request.POST, round=rnd, proposals=proposals)
+    if codeguard.blocked(request, "vote"):
+        form.is_valid()  # keeps the choices on the page
+        form.add_error(None, str(codeguard.MESSAGE))
+        return render(request, "budgeting/vote_ballot.html", {"round": rnd, "form": form}, status=429)
     if form.is_valid():
         try:
             receipt = services.ballot_cast(round=rnd, code=form.cleaned_data["code"], choices=form.choices(),
                                            actor=request.user, now=now())
         except DomainError as exc:
             if any(p.field == "code" for p in exc.problems):
+                codeguard.failed(request, "vote")
                 code_form = forms.CodeForm(initial={"code": ""})
                 for p in exc.problems:
                     messages.error(request, p.reason)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wijkwijs.budgeting import codeguard
 from wijkwijs.budgeting import voucher_selectors as selectors
 from wijkwijs.budgeting import voucher_services as services
 from wijkwijs.budgeting.forms_register import InitiativeForm, IssueForm, PayOutForm, PledgeForm, VoucherPeriodForm
@@ -25,11 +26,18 @@ def vouchers(request: HttpRequest) -> HttpResponse:
     today = now().date()
     initiatives = list(selectors.initiatives_open(today=today))
     form = PledgeForm(request.POST or None, initiatives=initiatives)
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST" and codeguard.blocked(request, "cheque"):
+        form.is_valid()
+        form.add_error(None, str(codeguard.MESSAGE))
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         chosen = next(i for i in initiatives if i.pk == form.cleaned_data["initiative"])
         try:
             services.voucher_pledge(code=form.cleaned_data["code"], initiative=chosen, actor=request.user, now=now())
         except DomainError as exc:
+            if any(p.field == "code" for p in exc.problems):
+                codeguard.failed(request, "cheque")
             apply_problems(form, exc)
         else:
             messages.success(request, _("Thank you! Your cheque now counts towards “%(t)s”.") % {"t": chosen.title})
@@ -37,7 +45,7 @@ def vouchers(request: HttpRequest) -> HttpResponse:
     period = selectors.period_current(today=today)
     funded = list(selectors.initiatives_with_balance(period).exclude(status="open").order_by("title")) if period else []
     return render(request, "budgeting/vouchers.html", {"form": form, "initiatives": initiatives, "period": period, "funded": funded},
-                  status=422 if form.errors else 200)
+                  status=status if status != 200 else (422 if form.errors else 200))
 
 
 def _admin_context(request: HttpRequest, **forms: object) -> dict[str, object]:

@@ -250,6 +250,10 @@ INTAKE_PUBLIC_URL = setting(
 INTAKE_RATE_LIMIT = setting(
     "WIJKWIJS_INTAKE_RATE_LIMIT", "30/h", "Submissions per client address on public forms and APIs (count/s|m|h|d; empty: off)."
 )
+CODE_ATTEMPT_LIMIT = setting(
+    "WIJKWIJS_CODE_ATTEMPT_LIMIT", "20/h",
+    "Wrong voting or cheque codes per client address before code entry pauses (count/s|m|h|d; empty: off).",
+)
 INTAKE_RETENTION_DAYS = setting_int(
     "WIJKWIJS_INTAKE_RETENTION_DAYS", 365, "Submitter contact data is anonymised this many days after closing."
 )
