@@ -89,22 +89,37 @@ def resolve(item: Item, target: str, cache: dict[Any, Any] | None = None) -> tup
     return None, None
 
 
-def _resolve_upwards(item: Item, target: str, cache: dict[Any, Any] | None = None) -> tuple[str, User | None, Department | None]:
-    """Resolve ``target``; if nobody fits (no owner yet, no head), try the next rung up."""
+def _resolve_upwards(item: Item, target: str, cache: dict[Any, Any] | None = None,
+                     skip: frozenset[int] = frozenset()) -> tuple[str, User | None, Department | None]:
+    """Resolve ``target``; if nobody fits (no owner yet, no head), try the next rung up.
+
+    People in ``skip`` (already reached on this deadline) are passed over too, so a head who owns
+    the item, or an area manager who is also the department head, is not told twice and the
+    item moves up. When everyone above has been reached already, the highest of them is
+    reminded: a rung is never lost."""
     cache = {} if cache is None else cache
+    reminded: tuple[str, User | None, Department | None] | None = None
     for candidate in ORDER[ORDER.index(target):]:
         person, dept = resolve(item, candidate, cache)
-        if person is not None or (dept is not None and candidate == EscalationTarget.OWNER):
-            return candidate, person, dept
-    return target, None, None
+        if person is None and not (dept is not None and candidate == EscalationTarget.OWNER):
+            continue
+        if person is not None and person.pk in skip:
+            reminded = (candidate, person, dept)
+            continue
+        return candidate, person, dept
+    return reminded or (target, None, None)
 
 
 def _escalate_due(item: Item, *, steps: list[EscalationStep], now: datetime, cache: dict[Any, Any]) -> list[Escalation]:
     made: list[Escalation] = []
     while item.next_escalation_at is not None and item.next_escalation_at <= now:
         step = steps[item.escalation_level]
-        target, person, dept = _resolve_upwards(item, step.target, cache)
         kind, due = item.current_deadline
+        reached = frozenset(
+            item.escalations.filter(cycle=item.escalation_cycle, deadline_kind=kind, manual=False, to_user__isnull=False)
+            .values_list("to_user_id", flat=True)
+        )
+        target, person, dept = _resolve_upwards(item, step.target, cache, skip=reached)
         with translation.override(settings.LANGUAGE_CODE):
             reason = _("Deadline (%(kind)s) passed on %(due)s.") % {
                 "kind": DeadlineKind(kind).label, "due": due.astimezone(AMSTERDAM).strftime("%d-%m-%Y") if due else "-"}

@@ -28,9 +28,9 @@ class ItemFactory(factory.Factory):
     name = ""
     now: datetime = NOW
     actor = None
+    taken_by = None  # a declaration, not a Param: Params never reach _create
 
     class Params:
-        taken_by = None
         overdue = factory.Trait(now=NOW - timedelta(days=60))
         unowned = factory.Trait(category="overig")
         with_contact = factory.Trait(name="Jan Jansen", email="jan@example.org")

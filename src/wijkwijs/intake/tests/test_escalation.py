@@ -82,3 +82,17 @@ def test_contacts_are_anonymised_after_the_retention(user_with_role, settings):
     assert contact.email == "" and contact.name == "" and contact.anonymised_at is not None
     assert SubmitterContact.objects.get(item=open_item).email == "jan@example.org"
     assert services.contacts_anonymise_expired(now=MONDAY + timedelta(days=33)) == 0
+
+
+def test_a_person_is_not_reached_twice_on_one_deadline(user_with_role):
+    head = user_with_role("department_head")  # head of Openbare Ruimte, takes the item himself
+    item = ItemFactory(now=MONDAY, taken_by=head)  # resolution due Mon 23 Nov
+    services.items_escalate_overdue(now=datetime(2026, 12, 31, 9, 0, tzinfo=AMS))
+    rungs = [(e.position, e.target, e.to_user.username) for e in Escalation.objects.filter(item=item).order_by("position")]
+    area_manager = user_with_role("area_manager").username
+    # rung 2 (department head) is the owner again: it goes up to the area manager, rung 3 to the
+    # alderman, and rung 4 reminds the alderman, the top of the ladder
+    assert rungs == [(1, "owner", head.username), (2, "area_manager", area_manager),
+                     (3, "alderman", "demo-wethouder"), (4, "alderman", "demo-wethouder")]
+    again = services.items_escalate_overdue(now=datetime(2026, 12, 31, 9, 0, tzinfo=AMS))
+    assert again["escalated"] == 0 and Escalation.objects.filter(item=item).count() == 4
