@@ -8,28 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wijkwijs.areas.models import Area, Cluster
 from wijkwijs.budgeting.models import BallotType, ImplementationStatus, Proposal, ProposalStatus, Round
 from wijkwijs.budgeting.rules import RULES
-
-
-class StyledForm(forms.Form):
-    """Utrecht component classes on the widgets; no browser validation (the server says)."""
-
-    use_required_attribute = False
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.Textarea):
-                css = "utrecht-textarea utrecht-textarea--html-textarea"
-            elif isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect):
-                css = "utrecht-select utrecht-select--html-select"
-            elif isinstance(widget, (forms.TextInput, forms.NumberInput, forms.DateInput)) and not isinstance(
-                    widget, forms.HiddenInput):
-                css = "utrecht-textbox utrecht-textbox--html-input"
-            else:
-                continue
-            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
-
+from wijkwijs.core.forms import StyledForm
 
 RULE_LABELS = {
     "greedy": _("Most votes first (greedy)"),

@@ -12,28 +12,16 @@ from wijkwijs.accounts.models import Department
 from wijkwijs.areas.models import Area, Cluster
 from wijkwijs.budgeting.money import AmountError, parse_amount
 from wijkwijs.budgeting.register_models import BudgetSource, MutationKind
+from wijkwijs.core.forms import TEXTBOX_WIDGETS
+from wijkwijs.core.forms import StyledForm as BaseStyledForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class StyledForm(forms.Form):
-    """Widgets carry the Utrecht component classes; no browser validation (the server says what is wrong)."""
+class StyledForm(BaseStyledForm):
+    """Register forms also style the file input of the budget-line import."""
 
-    use_required_attribute = False
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.Textarea):
-                css = "utrecht-textarea utrecht-textarea--html-textarea"
-            elif isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect):
-                css = "utrecht-select utrecht-select--html-select"
-            elif isinstance(widget, (forms.TextInput, forms.NumberInput, forms.DateInput, forms.ClearableFileInput)):
-                css = "utrecht-textbox utrecht-textbox--html-input"
-            else:
-                continue
-            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+    textbox_widgets = (*TEXTBOX_WIDGETS, forms.ClearableFileInput)
 
 
 class AmountField(forms.CharField):

@@ -6,36 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wijkwijs.accounts.models import Department
+from wijkwijs.core.forms import StyledForm
 from wijkwijs.intake import taxonomy
 from wijkwijs.intake.models import AdviceType, EscalationTarget, Kind
 from wijkwijs.intake.uploads import max_upload_bytes, sniff
-
-
-def style_form(form: forms.BaseForm) -> forms.BaseForm:
-    """Add the Utrecht component classes to a form's widgets."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.Textarea):
-            css = "utrecht-textarea utrecht-textarea--html-textarea"
-        elif isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect):
-            css = "utrecht-select utrecht-select--html-select"
-        elif isinstance(widget, (forms.TextInput, forms.EmailInput, forms.NumberInput)):
-            css = "utrecht-textbox utrecht-textbox--html-input"
-        else:
-            continue
-        if css not in widget.attrs.get("class", ""):
-            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
-    return form
-
-
-class StyledForm(forms.Form):
-    """A form whose widgets carry the Utrecht component classes (no browser validation: the server says)."""
-
-    use_required_attribute = False
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style_form(self)
 
 
 def category_choices(kind: str | None = None) -> list[tuple[str, Any]]:

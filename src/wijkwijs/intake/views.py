@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from wijkwijs.core.clock import now
 from wijkwijs.core.errors import DomainError, NotFound
+from wijkwijs.core.forms import style_form
 from wijkwijs.intake import forms, ratelimit, selectors, services
 from wijkwijs.intake.filters import QueueFilter
 from wijkwijs.intake.models import Attachment, Channel, EscalationTarget, Item, Kind, State
@@ -144,7 +145,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     include_done = request.GET.get("state") in (State.ANSWERED, State.REJECTED, State.CLOSED)
     base = selectors.queue(scope=scope, user=user, department=getattr(user, "department", None), include_done=include_done)
     filt = QueueFilter(request.GET or None, queryset=base, now=now())
-    forms.style_form(filt.form)
+    style_form(filt.form)
     items = list(filt.qs[:200])
     moment = now()
     return render(request, "intake/queue.html", {
