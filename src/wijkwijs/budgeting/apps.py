@@ -18,6 +18,7 @@ class BudgetingConfig(AppConfig):
         from wijkwijs.core import nav, periodic
 
         periodic.register("budgeting.expire_vouchers", tasks_register.expire_vouchers, lambda: timedelta(days=1))
+        periodic.register("budgeting.close_due_rounds", tasks_register.close_due_rounds, lambda: timedelta(hours=1))
 
         nav.register(nav.NavItem(label=_("Neighbourhood budget"), url_name="budgeting:rounds", order=40,
                                  sections=("budgeting:round", "budgeting:proposal", "budgeting:vote", "budgeting:results",

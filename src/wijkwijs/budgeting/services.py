@@ -14,7 +14,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wijkwijs.areas.models import Area, Cluster
@@ -152,6 +153,40 @@ def round_advance(*, round: Round, actor: Any, now: datetime) -> Round:  # noqa:
     if target == Phase.RESULTS:
         results_compute(round=rnd, actor=actor, now=now)
     return rnd
+
+
+def _close_due_phase(rnd: Round, today: date) -> str | None:
+    """The phase the calendar closes for this round today, or None."""
+    if rnd.phase == Phase.IDEAS and rnd.ideas_close < today:
+        return Phase.IDEAS
+    if rnd.phase == Phase.VOTING and rnd.voting_closes < today:
+        return Phase.VOTING
+    return None
+
+
+def rounds_close_due(*, now: datetime, actor: Any = None) -> dict[str, Any]:
+    """Close what the calendar closes: ideas after ``ideas_close`` (to review) and voting after
+    ``voting_closes`` (to results, which computes the outcome); the closing day counts whole, in
+    the municipality's time zone. Opening a phase stays a person's decision (every proposal
+    reviewed, codes printed). Idempotent: a round is re-read under a lock, so two runs close it
+    once. A round that cannot move (say results fail) is reported and left as it was."""
+    today = timezone.localdate(now)
+    closed: list[dict[str, str]] = []
+    failed: list[dict[str, str]] = []
+    due = Round.objects.filter(Q(phase=Phase.IDEAS, ideas_close__lt=today) | Q(phase=Phase.VOTING, voting_closes__lt=today))
+    for pk in due.order_by("pk").values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                rnd = Round.objects.select_for_update().get(pk=pk)
+                phase = _close_due_phase(rnd, today)
+                if phase is None:
+                    continue  # another run was first
+                rnd = round_advance(round=rnd, actor=actor, now=now)
+        except DomainError as exc:
+            failed.append({"round": rnd.slug, "reason": str(exc)})
+        else:
+            closed.append({"round": rnd.slug, "from": phase, "to": rnd.phase})
+    return {"closed": len(closed), "rounds": closed, "failed": failed}
 
 
 # -- proposals ---------------------------------------------------------------------------------

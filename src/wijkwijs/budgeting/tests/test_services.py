@@ -192,3 +192,28 @@ def test_round_for_a_cluster_takes_proposals_in_its_member_areas(now):
                                  cost=100, lon=IN_SCHADEWIJK[0], lat=IN_SCHADEWIJK[1], actor=user("resident"), now=now)
     assert p.area is not None and rnd.place_name == "2 Schadewijk"
     assert Area.objects.filter(code="WK082801", cluster_memberships__cluster=cluster).exists()
+
+
+def test_the_calendar_closes_ideas_and_voting_once():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from wijkwijs.budgeting.models import PhaseChange, Result
+    from wijkwijs.budgeting.tests.rounds_factories import APPROVALS, make_round
+
+    voting = make_round(phase="voting", slug="kalender-stem", ballots=APPROVALS).round  # voting closes 20 Nov 2026
+    ideas = make_round(phase="ideas", slug="kalender-idee").round  # ideas close 30 Sep 2026
+    ams = ZoneInfo("Europe/Amsterdam")
+    # on the closing day itself nothing closes: the whole day counts
+    summary = services.rounds_close_due(now=datetime(2026, 9, 30, 23, 30, tzinfo=ams))
+    assert summary["closed"] == 0
+    summary = services.rounds_close_due(now=datetime(2026, 10, 1, 0, 5, tzinfo=ams))
+    assert summary["rounds"] == [{"round": "kalender-idee", "from": "ideas", "to": "review"}]
+    summary = services.rounds_close_due(now=datetime(2026, 11, 21, 0, 5, tzinfo=ams))
+    assert summary["rounds"] == [{"round": "kalender-stem", "from": "voting", "to": "results"}]
+    assert Result.objects.filter(round=voting).count() == 1  # entering results computes the outcome
+    again = services.rounds_close_due(now=datetime(2026, 11, 22, 9, 0, tzinfo=ams))
+    assert again["closed"] == 0 and Result.objects.filter(round=voting).count() == 1
+    assert PhaseChange.objects.filter(round=voting, to_phase="results").get().actor_label == "systeem"
+    ideas.refresh_from_db()
+    assert ideas.phase == "review"  # opening voting stays a person's decision
