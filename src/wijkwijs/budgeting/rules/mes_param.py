@@ -58,6 +58,12 @@ class Snapshot:
     r1: float = 0.0
     weff: int = 0  # > 0: the winner's poor voters all had nothing left, rho = 1/weff exactly
     poor: np.ndarray | None = None  # the winner's poor supporter types
+    # the cache after this round's pricing: the rows priced here are exact affine functions of
+    # this round's state, so a run resuming here starts from much tighter lower bounds
+    post: np.ndarray | None = None
+
+    def resume_cache(self) -> np.ndarray:
+        return (self.post if self.post is not None else self.cache).copy()
 
 
 @dataclass
@@ -101,7 +107,7 @@ class ParamMes:
 
     # -- one project ------------------------------------------------------------------
     def _price(self, j: int, al: np.ndarray, be: np.ndarray, k: float
-               ) -> tuple[float, np.ndarray, np.ndarray]:
+               ) -> tuple[float, list[float], np.ndarray]:
         """(rho, cache row, ratios) of project j at k; rho inf when unaffordable.
 
         Written with few NumPy calls (the hot path of iterated MES); the arithmetic is the
@@ -112,7 +118,7 @@ class ParamMes:
         cnt, c = self.cnt[j], self.c[j]
         sa, sb = float(a @ cnt), float(b @ cnt)
         avail = sa + sb * k
-        row = np.array((0.0, 0.0, 0.0, sa, sb))
+        row = [0.0, 0.0, 0.0, sa, sb]
         if abs(avail - c) <= TOL * c:
             raise NeedExact
         ratio = x if self.unit[j] else x / self.w[j]
@@ -316,7 +322,7 @@ class ParamMes:
             assert prev is not None
             left = float(prev.end)
         al, be = state.alpha.copy(), state.beta.copy()
-        cache, active = state.cache.copy(), state.active.copy()
+        cache, active = state.resume_cache(), state.active.copy()
         idx = np.flatnonzero(active)
         lb = np.full(self.m, INF)
         lb[idx] = self._lower(cache, kf, idx)
@@ -334,18 +340,24 @@ class ParamMes:
                     return None
                 rs = prev.rounds[r]
                 thr = INF if rs.winner < 0 else rs.r0 + rs.r1 * left
-            for j in np.flatnonzero(active)[np.argsort(lb[active], kind="stable")].tolist():
-                if lb[j] > max(best, thr) * (1 + TOL):
+            cand = active.nonzero()[0]
+            cand = cand[lb[cand].argsort(kind="stable")].tolist()
+            lbl = lb[cand].tolist()
+            for j, lbj in zip(cand, lbl, strict=True):
+                if lbj > max(best, thr) * (1 + TOL) or lbj == INF:
+                    # INF: unaffordable at this k (priced so, or its cached money falls short
+                    # by more than the margin); budgets only fall within a run, so it stays so
                     break
                 if not fresh[j]:
-                    rho, row, ratio = self._price(j, al, be, kf)
+                    lbj, row, ratio = self._price(j, al, be, kf)
                     cache[j] = row
-                    lb[j] = rho
+                    lb[j] = lbj
                     fresh[j] = True
                     info[j] = ratio
-                if lb[j] == INF:
+                if lbj == INF:
                     continue
-                best = min(best, lb[j])
+                if lbj < best:
+                    best = lbj
             if best == INF:  # nothing affordable: valid until some rival becomes affordable
                 if certify and thr != INF:
                     return None
@@ -354,10 +366,10 @@ class ParamMes:
                 with np.errstate(divide="ignore"):
                     reach = np.where(Ba > 0, (c - Aa) / Ba, INF)
                 snap.end = _below(float(reach.min(initial=INF)))
+                snap.post = cache.copy()
                 rounds.append(snap)
                 break
-            near = [j for j in np.flatnonzero(active & fresh).tolist()
-                    if lb[j] <= best * (1 + TOL)]
+            near = (active & fresh & (lb <= best * (1 + TOL))).nonzero()[0].tolist()
             if len(near) > 1:
                 weffs = {j: self._weff(j, cache[j]) for j in near}
                 if min(weffs.values()) == 0:
@@ -379,24 +391,27 @@ class ParamMes:
             w = self.w[win]
             poor = ratio < q
             end = INF
-            if poor.any():
-                a_p, b_p, w_p = al[s][poor], be[s][poor], w[poor]
+            sp = s[poor]
+            if len(sp):
+                a_p, b_p, w_p = al[sp], be[sp], w[poor]
                 den = b_p - q1 * w_p
                 with np.errstate(divide="ignore", invalid="ignore"):
                     lim = np.where(den > 0, (q0 * w_p - a_p) / den, INF)
                 end = float(lim.min())
             snap.winner = win
             snap.r0, snap.r1, snap.weff = q0 / c, q1 / c, self._weff(win, cache[win])
-            pending.append((snap, cache.copy(), end))  # rivals' validity: at the end, batched
-            snap.poor = s[poor]
+            snap.post = cache.copy()
+            pending.append((snap, snap.post, end))  # rivals' validity: at the end, batched
+            snap.poor = sp
             rounds.append(snap)
             order.append(win)
             # pay
-            rich = s[~poor]
-            al[s[poor]] = 0.0
-            be[s[poor]] = 0.0
-            al[rich] -= q0 * w[~poor]
-            be[rich] -= q1 * w[~poor]
+            rp = ~poor
+            rich, w_r = s[rp], w[rp]
+            al[sp] = 0.0
+            be[sp] = 0.0
+            al[rich] -= q0 * w_r
+            be[rich] -= q1 * w_r
             active[win] = False
             lb[win] = INF
             fresh &= ~self.overlap[win]
@@ -418,7 +433,7 @@ class ParamMes:
                     break
                 st = old[i]
                 al, be = st.alpha.copy(), st.beta.copy()
-                cache, active = st.cache.copy(), st.active.copy()
+                cache, active = st.resume_cache(), st.active.copy()
                 idx = np.flatnonzero(active)
                 lb = np.full(self.m, INF)
                 lb[idx] = self._lower(cache, kf, idx)
