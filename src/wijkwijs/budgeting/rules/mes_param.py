@@ -466,6 +466,9 @@ def iterate(param: ParamMes, exact: Callable[[int], list[int]], k0: int,
     stats = {"param_runs": 0, "exact_runs": 0, "rounds": 0, "certified": 0}
     k, prev_order, prev_run = k0, None, None
     jump = 1
+    # certificates that fail cost a partial run each: after a failure wait ``cool`` stable
+    # steps before trying again (doubling while they keep failing, reset on a success)
+    cool, wait = 1, 0
     while k <= max_k:
         try:
             run = None
@@ -476,15 +479,22 @@ def iterate(param: ParamMes, exact: Callable[[int], list[int]], k0: int,
                     stats["certified"] += 1
                     stats["rounds"] += len(run.rounds) - run.reused
                     jump *= 2
+                    cool = 1
                     break
                 jump //= 4  # the outcome changes somewhere close: few more tries
+                if jump <= 1:
+                    wait, cool = cool, min(2 * cool, 64)
             if run is None:
                 run = param.run(k, prev_run)
                 stats["param_runs"] += 1
                 stats["rounds"] += len(run.rounds) - run.reused
                 # gallop only over a stretch where the outcome did not change at the last step
                 # (where it changes at nearly every k, certificates fail and only cost runs)
-                jump = 2 if prev_run is not None and run.order == prev_run.order else 1
+                stable = prev_run is not None and run.order == prev_run.order
+                if stable and wait > 0:
+                    wait -= 1
+                    stable = False
+                jump = 2 if stable else 1
             k = run.k
             order, end, prev_run = run.order, run.end, run
         except NeedExact:
