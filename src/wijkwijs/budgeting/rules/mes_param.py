@@ -114,16 +114,16 @@ class ParamMes:
         plain one: sort the supporters by budget per weight, water-fill."""
         s = self.sup[j]
         a, b = al[s], be[s]
-        x = a + b * k
         cnt, c = self.cnt[j], self.c[j]
         sa, sb = float(a @ cnt), float(b @ cnt)
         avail = sa + sb * k
         row = [0.0, 0.0, 0.0, sa, sb]
         if abs(avail - c) <= TOL * c:
             raise NeedExact
-        ratio = x if self.unit[j] else x / self.w[j]
         if avail < c:
-            return INF, row, ratio
+            return INF, row, a  # (no ratios needed: never a winner)
+        x = a + b * k
+        ratio = x if self.unit[j] else x / self.w[j]
         W = self.W[j]
         q = c / W
         if ratio.min() >= q:
@@ -327,12 +327,13 @@ class ParamMes:
         lb = np.full(self.m, INF)
         lb[idx] = self._lower(cache, kf, idx)
         fresh = np.zeros(self.m, dtype=bool)
+        info: dict[int, np.ndarray] = {}  # ratios of the fresh projects (from their pricing)
         reused = len(order)
         old = prev.rounds if prev is not None and not certify else []
         pending: list[tuple[Snapshot, np.ndarray, float]] = []
         while True:
             snap = Snapshot(al.copy(), be.copy(), cache.copy(), lb.copy(), active.copy())
-            best, near, info = INF, [], {}
+            best, near = INF, []
             r = len(rounds)
             thr = -INF
             if certify:
@@ -438,6 +439,7 @@ class ParamMes:
                 lb = np.full(self.m, INF)
                 lb[idx] = self._lower(cache, kf, idx)
                 fresh = np.zeros(self.m, dtype=bool)
+                info = {}
         if pending:
             ends = self._danger_batch(
                 np.stack([p[1] for p in pending]), np.stack([p[0].active for p in pending]),
