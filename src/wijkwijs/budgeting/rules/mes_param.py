@@ -49,8 +49,10 @@ class NeedExact(Exception):
 class Snapshot:
     alpha: np.ndarray
     beta: np.ndarray
-    cache: np.ndarray  # per project: A_P, B_P, W_P, A_all, B_all (lower-bound functions)
-    lb: np.ndarray  # per project: float lower bound of rho at the evaluated k
+    # per project: A_P, B_P, W_P, A_all, B_all (lower-bound functions); in a recorded round
+    # the cache *after* its pricing: the rows priced there are exact affine functions of this
+    # round's state, so a run resuming here starts from tight lower bounds
+    cache: np.ndarray | None
     active: np.ndarray  # bool per project: not yet bought
     winner: int = -1  # -1: the run stops here (nothing affordable)
     end: float = INF  # last k (real) for which this round's decision holds
@@ -58,12 +60,10 @@ class Snapshot:
     r1: float = 0.0
     weff: int = 0  # > 0: the winner's poor voters all had nothing left, rho = 1/weff exactly
     poor: np.ndarray | None = None  # the winner's poor supporter types
-    # the cache after this round's pricing: the rows priced here are exact affine functions of
-    # this round's state, so a run resuming here starts from much tighter lower bounds
-    post: np.ndarray | None = None
 
     def resume_cache(self) -> np.ndarray:
-        return (self.post if self.post is not None else self.cache).copy()
+        assert self.cache is not None
+        return self.cache.copy()
 
 
 @dataclass
@@ -294,8 +294,7 @@ class ParamMes:
         for j in range(self.m):
             cache[j, 3] = self.b0 * self.cnt[j].sum()
             cache[j, 4] = self.cnt[j].sum()
-        lb = np.where(self.cand, 1.0 / np.maximum(self.W, 1e-300), INF)
-        return Snapshot(al, be, cache, lb, self.cand.copy())
+        return Snapshot(al, be, cache, self.cand.copy())
 
     def run(self, k: int, prev: ParamRun | None, certify: bool = False) -> ParamRun | None:
         """MES at ``b0 + k``; reuses the rounds of ``prev`` that are still valid at k.
@@ -332,7 +331,7 @@ class ParamMes:
         old = prev.rounds if prev is not None and not certify else []
         pending: list[tuple[Snapshot, np.ndarray, float]] = []
         while True:
-            snap = Snapshot(al.copy(), be.copy(), cache.copy(), lb.copy(), active.copy())
+            snap = Snapshot(al.copy(), be.copy(), None, active.copy())
             best, near = INF, []
             r = len(rounds)
             thr = -INF
@@ -367,7 +366,7 @@ class ParamMes:
                 with np.errstate(divide="ignore"):
                     reach = np.where(Ba > 0, (c - Aa) / Ba, INF)
                 snap.end = _below(float(reach.min(initial=INF)))
-                snap.post = cache.copy()
+                snap.cache = cache.copy()
                 rounds.append(snap)
                 break
             near = (active & fresh & (lb <= best * (1 + TOL))).nonzero()[0].tolist()
@@ -396,13 +395,12 @@ class ParamMes:
             if len(sp):
                 a_p, b_p, w_p = al[sp], be[sp], w[poor]
                 den = b_p - q1 * w_p
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    lim = np.where(den > 0, (q0 * w_p - a_p) / den, INF)
+                lim = np.divide(q0 * w_p - a_p, den, out=np.full(len(den), INF), where=den > 0)
                 end = float(lim.min())
             snap.winner = win
             snap.r0, snap.r1, snap.weff = q0 / c, q1 / c, self._weff(win, cache[win])
-            snap.post = cache.copy()
-            pending.append((snap, snap.post, end))  # rivals' validity: at the end, batched
+            snap.cache = cache.copy()
+            pending.append((snap, snap.cache, end))  # rivals' validity: at the end, batched
             snap.poor = sp
             rounds.append(snap)
             order.append(win)
