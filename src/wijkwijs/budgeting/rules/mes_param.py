@@ -356,8 +356,7 @@ class ParamMes:
                     info[j] = ratio
                 if lbj == INF:
                     continue
-                if lbj < best:
-                    best = lbj
+                best = min(best, lbj)
             if best == INF:  # nothing affordable: valid until some rival becomes affordable
                 if certify and thr != INF:
                     return None
