@@ -185,7 +185,8 @@ class ParamMes:
         A rival is dangerous on the intersection of half-lines ``t <= s k'`` (affordable:
         ``Aa + Ba k' >= c``; its everyone-rich bound ``1/W <= r0 + r1 k'``; its poor-set
         bound ``(c - A - B k') / ((W - W_P) c) <= r0 + r1 k'``), all evaluated as one
-        stacked array."""
+        stacked array. Runs use :meth:`_danger_batch`; this one-round form is its reference
+        (``tests/test_rules_engine.py`` checks that both give the same floats)."""
         n = len(idx)
         if n == 0:
             return INF
