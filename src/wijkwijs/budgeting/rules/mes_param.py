@@ -49,8 +49,10 @@ class NeedExact(Exception):
 class Snapshot:
     alpha: np.ndarray
     beta: np.ndarray
-    cache: np.ndarray  # per project: A_P, B_P, W_P, A_all, B_all (lower-bound functions)
-    lb: np.ndarray  # per project: float lower bound of rho at the evaluated k
+    # per project: A_P, B_P, W_P, A_all, B_all (lower-bound functions); in a recorded round
+    # the cache *after* its pricing: the rows priced there are exact affine functions of this
+    # round's state, so a run resuming here starts from tight lower bounds
+    cache: np.ndarray | None
     active: np.ndarray  # bool per project: not yet bought
     winner: int = -1  # -1: the run stops here (nothing affordable)
     end: float = INF  # last k (real) for which this round's decision holds
@@ -58,6 +60,10 @@ class Snapshot:
     r1: float = 0.0
     weff: int = 0  # > 0: the winner's poor voters all had nothing left, rho = 1/weff exactly
     poor: np.ndarray | None = None  # the winner's poor supporter types
+
+    def resume_cache(self) -> np.ndarray:
+        assert self.cache is not None
+        return self.cache.copy()
 
 
 @dataclass
@@ -85,6 +91,9 @@ class ParamMes:
         self.unit = [bool(len(x) == 0 or (x.min() == 1 and x.max() == 1)) for x in w]
         self.W = np.array([float(x.sum()) for x in self.cw])
         self.Wint = [int((a * b).sum()) for a, b in zip(w, cnt, strict=True)]
+        self.Wint_arr = np.array(self.Wint, dtype=np.int64)
+        with np.errstate(divide="ignore"):
+            self.Winv = 1.0 / np.array(self.Wint, dtype=np.float64)  # rho with everyone rich
         self.cand = np.zeros(self.m, dtype=bool)
         self.cand[candidates] = True
         self.rank = np.array(tie_rank, dtype=np.int64)
@@ -98,45 +107,56 @@ class ParamMes:
 
     # -- one project ------------------------------------------------------------------
     def _price(self, j: int, al: np.ndarray, be: np.ndarray, k: float
-               ) -> tuple[float, np.ndarray, np.ndarray]:
-        """(rho, cache row, ratios) of project j at k; rho inf when unaffordable."""
+               ) -> tuple[float, list[float], np.ndarray]:
+        """(rho, cache row, ratios) of project j at k; rho inf when unaffordable.
+
+        Written with few NumPy calls (the hot path of iterated MES); the arithmetic is the
+        plain one: sort the supporters by budget per weight, water-fill."""
         s = self.sup[j]
         a, b = al[s], be[s]
-        x = a + b * k
-        cnt, cw, c, W = self.cnt[j], self.cw[j], self.c[j], self.W[j]
+        cnt, c = self.cnt[j], self.c[j]
         sa, sb = float(a @ cnt), float(b @ cnt)
         avail = sa + sb * k
-        row = np.array([0.0, 0.0, 0.0, sa, sb])
+        row = [0.0, 0.0, 0.0, sa, sb]
         if abs(avail - c) <= TOL * c:
             raise NeedExact
-        ratio = x if self.unit[j] else x / self.w[j]
         if avail < c:
-            return INF, row, ratio
+            return INF, row, a  # (no ratios needed: never a winner)
+        x = a + b * k
+        ratio = x if self.unit[j] else x / self.w[j]
+        W = self.W[j]
         q = c / W
         if ratio.min() >= q:
-            return 1.0 / self.Wint[j], row, ratio
+            return self.Winv[j], row, ratio
+        cw = self.cw[j]
         # only supporters below an upper bound U of the water level can be poor: sort those
         # (a prefix of the full sorted order; U from sum min(x, U w) >= c, doubling)
         upper = 2.0 * q
-        while float(np.minimum(ratio, upper) @ cw) < c * (1 + 1e-9):
+        goal = c * (1 + 1e-9)
+        while float(np.minimum(ratio, upper) @ cw) < goal:
             upper *= 2.0
-        sub = np.flatnonzero(ratio < upper)
-        order = sub[np.argsort(ratio[sub], kind="stable")]
-        rs = ratio[order]
-        px = np.cumsum(x[order] * cnt[order])
-        pw = np.cumsum(cw[order])
-        if len(sub) < len(ratio):  # the first supporter beyond U is rich
-            rs = np.append(rs, INF)
+        sub = (ratio < upper).nonzero()[0]
+        n_sub = len(sub)
+        order = sub[ratio[sub].argsort(kind="stable")]
+        px = np.zeros(n_sub + 1)
+        pw = np.zeros(n_sub + 1)
+        np.cumsum(x[order] * cnt[order], out=px[1:])
+        np.cumsum(cw[order], out=pw[1:])
+        if n_sub < len(ratio):  # the first supporter beyond U is rich
+            rs = np.empty(n_sub + 1)
+            rs[:n_sub] = ratio[order]
+            rs[n_sub] = INF
+            qs = (c - px) / (W - pw)
         else:
-            px, pw = px[:-1], pw[:-1]
-        qs = (c - np.concatenate(([0.0], px))) / (W - np.concatenate(([0.0], pw)))
-        i = int(np.argmax(qs <= rs))
+            rs = ratio[order]
+            qs = (c - px[:n_sub]) / (W - pw[:n_sub])
+        i = int((qs <= rs).argmax())
         if i == 0:
-            return 1.0 / self.Wint[j], row, ratio
+            return self.Winv[j], row, ratio
         poor = order[:i]
         row[0] = float(a[poor] @ cnt[poor])
         row[1] = float(b[poor] @ cnt[poor])
-        row[2] = float(pw[i - 1])
+        row[2] = float(pw[i])
         return float(qs[i]) / c, row, ratio
 
     def _weff(self, j: int, row: np.ndarray) -> int:
@@ -160,46 +180,97 @@ class ParamMes:
 
     def _danger(self, cache: np.ndarray, idx: np.ndarray, r0: float, r1: float, win: int,
                 k: float, weff: int) -> float:
-        """First real k' > k at which some rival in ``idx`` might beat the winner."""
-        if len(idx) == 0:
+        """First real k' > k at which some rival in ``idx`` might beat the winner.
+
+        A rival is dangerous on the intersection of half-lines ``t <= s k'`` (affordable:
+        ``Aa + Ba k' >= c``; its everyone-rich bound ``1/W <= r0 + r1 k'``; its poor-set
+        bound ``(c - A - B k') / ((W - W_P) c) <= r0 + r1 k'``), all evaluated as one
+        stacked array. Runs use :meth:`_danger_batch`; this one-round form is its reference
+        (``tests/test_rules_engine.py`` checks that both give the same floats)."""
+        n = len(idx)
+        if n == 0:
             return INF
         c, W = self.c[idx], self.W[idx]
         A, B, WP, Aa, Ba = cache[idx].T
-        lo = np.full(len(idx), -INF)
-        hi = np.full(len(idx), INF)
-
-        def half(t: np.ndarray, s: np.ndarray, mask: np.ndarray) -> None:
-            """Intersect with {k' : t <= s k'} where mask."""
-            pos, neg, zero = mask & (s > 0), mask & (s < 0), mask & (s == 0)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                v = t / s
-            np.maximum(lo, np.where(pos, v, -INF), out=lo)
-            np.minimum(hi, np.where(neg, v, INF), out=hi)
-            np.minimum(hi, np.where(zero & (t > 0), -INF, INF), out=hi)
-
-        everyone = np.ones(len(idx), dtype=bool)
-        half(c - Aa, Ba, everyone)  # affordable: Aa + Ba k' >= c
         has = WP > 0
         D = np.where(has, (W - WP) * c, 1.0)
+        dead = None
         if weff:  # winner's rho = 1/weff exactly: compare integral rivals with integers
             better = self.rank[idx] < self.rank[win]
-            wi = np.array([self.Wint[j] for j in idx], dtype=np.int64)
-            beats = (wi > weff) | ((wi == weff) & better)
-            np.minimum(hi, np.where(beats, INF, -INF), out=hi)
+            wi = self.Wint_arr[idx]
+            dead = ~((wi > weff) | ((wi == weff) & better))
             integral = has & (A == 0.0) & (B == 0.0)
             we = wi - WP.astype(np.int64)
-            beats = (we > weff) | ((we == weff) & better)
-            np.minimum(hi, np.where(integral & ~beats, -INF, INF), out=hi)
+            dead |= integral & ~((we > weff) | ((we == weff) & better))
             has = has & ~integral
-        else:  # 1/W_j <= r0 + r1 k'
-            half(1.0 / W - r0, np.full(len(idx), r1), everyone)
-        half(c - A - D * r0, B + D * r1, has)
-        lo = np.maximum(lo, k)
-        with np.errstate(invalid="ignore"):
+            T = np.empty((2, n))
+            S = np.empty((2, n))
+            M = np.ones((2, n), dtype=bool)
+            T[0], S[0] = c - Aa, Ba
+            T[1], S[1], M[1] = c - A - D * r0, B + D * r1, has
+        else:
+            T = np.empty((3, n))
+            S = np.empty((3, n))
+            M = np.ones((3, n), dtype=bool)
+            T[0], S[0] = c - Aa, Ba
+            T[1], S[1] = self.Winv[idx] - r0, r1
+            T[2], S[2], M[2] = c - A - D * r0, B + D * r1, has
+        with np.errstate(divide="ignore", invalid="ignore"):
+            V = T / S
+            lo = np.where(M & (S > 0), V, -INF).max(axis=0)
+            hi = np.where(M & (S < 0), V, INF).min(axis=0)
+            never = (M & (S == 0) & (T > 0)).any(axis=0)
+            if dead is not None:
+                never |= dead
+            hi[never] = -INF
+            np.maximum(lo, k, out=lo)
             ok = lo <= hi + TOL * np.maximum(1.0, np.abs(hi))
         if not ok.any():
             return INF
         return float(lo[ok].min())
+
+    def _danger_batch(self, caches: np.ndarray, act: np.ndarray, r0: np.ndarray,
+                      r1: np.ndarray, wins: np.ndarray, weffs: np.ndarray, k: float
+                      ) -> np.ndarray:
+        """:meth:`_danger` for many rounds at once (one row per round: the cache after that
+        round's pricing, the projects active in it, the winner's affine rho and weff).
+
+        The same elementwise formulas as :meth:`_danger`, broadcast over rounds x projects, so
+        the results are the same floats; a run computes all its rounds' validities with this
+        at its end (nothing during the run depends on them)."""
+        n_r = len(wins)
+        c, W = self.c[None, :], self.W[None, :]
+        A, B, WP, Aa, Ba = (caches[:, :, i] for i in range(5))
+        has = WP > 0
+        D = np.where(has, (W - WP) * c, 1.0)
+        R0, R1 = r0[:, None], r1[:, None]
+        wrow = (weffs > 0)[:, None]
+        WE = weffs[:, None]
+        better = self.rank[None, :] < self.rank[wins][:, None]
+        wi = self.Wint_arr[None, :]
+        integral = has & (A == 0.0) & (B == 0.0)
+        we = wi - WP.astype(np.int64)
+        dead = wrow & (~((wi > WE) | ((wi == WE) & better))
+                       | (integral & ~((we > WE) | ((we == WE) & better))))
+        dead |= ~act
+        dead[np.arange(n_r), wins] = True
+        m2 = has & ~(integral & wrow)
+        shape = A.shape
+        T = np.empty((3,) + shape)
+        S = np.empty((3,) + shape)
+        M = np.ones((3,) + shape, dtype=bool)
+        T[0], S[0] = c - Aa, Ba
+        T[1], S[1], M[1] = self.Winv[None, :] - R0, R1, ~wrow
+        T[2], S[2], M[2] = c - A - D * R0, B + D * R1, m2
+        with np.errstate(divide="ignore", invalid="ignore"):
+            V = T / S
+            lo = np.where(M & (S > 0), V, -INF).max(axis=0)
+            hi = np.where(M & (S < 0), V, INF).min(axis=0)
+            never = (M & (S == 0) & (T > 0)).any(axis=0) | dead
+            hi[never] = -INF
+            np.maximum(lo, k, out=lo)
+            ok = lo <= hi + TOL * np.maximum(1.0, np.abs(hi))
+        return np.where(ok, lo, INF).min(axis=1, initial=INF)
 
     def _certified(self, win: int, thr: float, rs: Snapshot, lb: np.ndarray,
                    cache: np.ndarray, active: np.ndarray, fresh: np.ndarray) -> bool:
@@ -224,8 +295,7 @@ class ParamMes:
         for j in range(self.m):
             cache[j, 3] = self.b0 * self.cnt[j].sum()
             cache[j, 4] = self.cnt[j].sum()
-        lb = np.where(self.cand, 1.0 / np.maximum(self.W, 1e-300), INF)
-        return Snapshot(al, be, cache, lb, self.cand.copy())
+        return Snapshot(al, be, cache, self.cand.copy())
 
     def run(self, k: int, prev: ParamRun | None, certify: bool = False) -> ParamRun | None:
         """MES at ``b0 + k``; reuses the rounds of ``prev`` that are still valid at k.
@@ -252,16 +322,18 @@ class ParamMes:
             assert prev is not None
             left = float(prev.end)
         al, be = state.alpha.copy(), state.beta.copy()
-        cache, active = state.cache.copy(), state.active.copy()
+        cache, active = state.resume_cache(), state.active.copy()
         idx = np.flatnonzero(active)
         lb = np.full(self.m, INF)
         lb[idx] = self._lower(cache, kf, idx)
         fresh = np.zeros(self.m, dtype=bool)
+        info: dict[int, np.ndarray] = {}  # ratios of the fresh projects (from their pricing)
         reused = len(order)
         old = prev.rounds if prev is not None and not certify else []
+        pending: list[tuple[Snapshot, np.ndarray, float]] = []
         while True:
-            snap = Snapshot(al.copy(), be.copy(), cache.copy(), lb.copy(), active.copy())
-            best, near, info = INF, [], {}
+            snap = Snapshot(al.copy(), be.copy(), None, active.copy())
+            best, near = INF, []
             r = len(rounds)
             thr = -INF
             if certify:
@@ -269,18 +341,23 @@ class ParamMes:
                     return None
                 rs = prev.rounds[r]
                 thr = INF if rs.winner < 0 else rs.r0 + rs.r1 * left
-            for j in np.flatnonzero(active)[np.argsort(lb[active], kind="stable")].tolist():
-                if lb[j] > max(best, thr) * (1 + TOL):
+            cand = active.nonzero()[0]
+            cand = cand[lb[cand].argsort(kind="stable")].tolist()
+            lbl = lb[cand].tolist()
+            for j, lbj in zip(cand, lbl, strict=True):
+                if lbj > max(best, thr) * (1 + TOL) or lbj == INF:
+                    # INF: unaffordable at this k (priced so, or its cached money falls short
+                    # by more than the margin); budgets only fall within a run, so it stays so
                     break
                 if not fresh[j]:
-                    rho, row, ratio = self._price(j, al, be, kf)
+                    lbj, row, ratio = self._price(j, al, be, kf)
                     cache[j] = row
-                    lb[j] = rho
+                    lb[j] = lbj
                     fresh[j] = True
                     info[j] = ratio
-                if lb[j] == INF:
+                if lbj == INF:
                     continue
-                best = min(best, lb[j])
+                best = min(best, lbj)
             if best == INF:  # nothing affordable: valid until some rival becomes affordable
                 if certify and thr != INF:
                     return None
@@ -289,10 +366,10 @@ class ParamMes:
                 with np.errstate(divide="ignore"):
                     reach = np.where(Ba > 0, (c - Aa) / Ba, INF)
                 snap.end = _below(float(reach.min(initial=INF)))
+                snap.cache = cache.copy()
                 rounds.append(snap)
                 break
-            near = [j for j in np.flatnonzero(active & fresh).tolist()
-                    if lb[j] <= best * (1 + TOL)]
+            near = (active & fresh & (lb <= best * (1 + TOL))).nonzero()[0].tolist()
             if len(near) > 1:
                 weffs = {j: self._weff(j, cache[j]) for j in near}
                 if min(weffs.values()) == 0:
@@ -314,28 +391,26 @@ class ParamMes:
             w = self.w[win]
             poor = ratio < q
             end = INF
-            if poor.any():
-                a_p, b_p, w_p = al[s][poor], be[s][poor], w[poor]
+            sp = s[poor]
+            if len(sp):
+                a_p, b_p, w_p = al[sp], be[sp], w[poor]
                 den = b_p - q1 * w_p
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    lim = np.where(den > 0, (q0 * w_p - a_p) / den, INF)
+                lim = np.divide(q0 * w_p - a_p, den, out=np.full(len(den), INF), where=den > 0)
                 end = float(lim.min())
-            rivals = np.flatnonzero(active)
-            rivals = rivals[rivals != win]
-            end = min(end, self._danger(cache, rivals, q0 / c, q1 / c, win, kf,
-                                        self._weff(win, cache[win])))
             snap.winner = win
-            snap.end = _below(end)
             snap.r0, snap.r1, snap.weff = q0 / c, q1 / c, self._weff(win, cache[win])
-            snap.poor = s[poor]
+            snap.cache = cache.copy()
+            pending.append((snap, snap.cache, end))  # rivals' validity: at the end, batched
+            snap.poor = sp
             rounds.append(snap)
             order.append(win)
             # pay
-            rich = s[~poor]
-            al[s[poor]] = 0.0
-            be[s[poor]] = 0.0
-            al[rich] -= q0 * w[~poor]
-            be[rich] -= q1 * w[~poor]
+            rp = ~poor
+            rich, w_r = s[rp], w[rp]
+            al[sp] = 0.0
+            be[sp] = 0.0
+            al[rich] -= q0 * w_r
+            be[rich] -= q1 * w_r
             active[win] = False
             lb[win] = INF
             fresh &= ~self.overlap[win]
@@ -357,11 +432,20 @@ class ParamMes:
                     break
                 st = old[i]
                 al, be = st.alpha.copy(), st.beta.copy()
-                cache, active = st.cache.copy(), st.active.copy()
+                cache, active = st.resume_cache(), st.active.copy()
                 idx = np.flatnonzero(active)
                 lb = np.full(self.m, INF)
                 lb[idx] = self._lower(cache, kf, idx)
                 fresh = np.zeros(self.m, dtype=bool)
+                info = {}
+        if pending:
+            ends = self._danger_batch(
+                np.stack([p[1] for p in pending]), np.stack([p[0].active for p in pending]),
+                np.array([p[0].r0 for p in pending]), np.array([p[0].r1 for p in pending]),
+                np.array([p[0].winner for p in pending], dtype=np.int64),
+                np.array([p[0].weff for p in pending], dtype=np.int64), kf)
+            for (snap, _, e_poor), e in zip(pending, ends.tolist(), strict=True):
+                snap.end = _below(min(e_poor, e))
         end = min(r.end for r in rounds)
         return ParamRun(k, order, max(k, math.floor(min(end, 1e15))), rounds, reused)
 
@@ -382,6 +466,9 @@ def iterate(param: ParamMes, exact: Callable[[int], list[int]], k0: int,
     stats = {"param_runs": 0, "exact_runs": 0, "rounds": 0, "certified": 0}
     k, prev_order, prev_run = k0, None, None
     jump = 1
+    # certificates that fail cost a partial run each: after a failure wait ``cool`` stable
+    # steps before trying again (doubling while they keep failing, reset on a success)
+    cool, wait = 1, 0
     while k <= max_k:
         try:
             run = None
@@ -392,15 +479,22 @@ def iterate(param: ParamMes, exact: Callable[[int], list[int]], k0: int,
                     stats["certified"] += 1
                     stats["rounds"] += len(run.rounds) - run.reused
                     jump *= 2
+                    cool = 1
                     break
                 jump //= 4  # the outcome changes somewhere close: few more tries
+                if jump <= 1:
+                    wait, cool = cool, min(2 * cool, 64)
             if run is None:
                 run = param.run(k, prev_run)
                 stats["param_runs"] += 1
                 stats["rounds"] += len(run.rounds) - run.reused
                 # gallop only over a stretch where the outcome did not change at the last step
                 # (where it changes at nearly every k, certificates fail and only cost runs)
-                jump = 2 if prev_run is not None and run.order == prev_run.order else 1
+                stable = prev_run is not None and run.order == prev_run.order
+                if stable and wait > 0:
+                    wait -= 1
+                    stable = False
+                jump = 2 if stable else 1
             k = run.k
             order, end, prev_run = run.order, run.end, run
         except NeedExact:
