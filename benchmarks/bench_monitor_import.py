@@ -4,7 +4,9 @@
         [--postgres postgres://postgres@127.0.0.1:5432] [--repeat 3]
 
 Each backend runs in its own process on a fresh database (a temporary SQLite file; for
-PostgreSQL a database ``wijkwijs_bench_import`` created for the run and dropped after it).
+PostgreSQL a database ``wijkwijs_bench_import_<pid>``, or ``--pg-db NAME``, created for the run
+and dropped after it; a database that exists already is never touched, so runs that share a
+server do not drop each other's).
 Measured in the same run, best of ``--repeat``:
 
 * baseline: a bare ``executemany`` of the same observation rows (area code, key, period,
@@ -29,7 +31,7 @@ import time
 from pathlib import Path
 
 DEFAULT_FILE = Path("/work/shared/data/cbs/kwb_2024_nl_bevolking_herkomst.csv")
-BENCH_DB = "wijkwijs_bench_import"
+BENCH_DB = f"wijkwijs_bench_import_{os.getpid()}"
 
 
 def _best(fn, repeat: int, reset=None) -> float:  # type: ignore[no-untyped-def]
@@ -154,6 +156,7 @@ def main() -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
     parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"))
+    parser.add_argument("--pg-db", default=BENCH_DB, help="name of the PostgreSQL database to create (must not exist)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -170,18 +173,18 @@ def main() -> None:
             env.pop("DATABASE_URL", None)
         else:
             try:
-                _postgres_admin(args.postgres, f"DROP DATABASE IF EXISTS {BENCH_DB}")
-                _postgres_admin(args.postgres, f"CREATE DATABASE {BENCH_DB}")
+                # CREATE fails if the name exists: then it is not ours, and it is left alone
+                _postgres_admin(args.postgres, f'CREATE DATABASE "{args.pg_db}"')
             except Exception as exc:  # noqa: BLE001 - report and go on with the other backend
                 print(f"backend postgresql: skipped ({exc})")
                 continue
-            env["DATABASE_URL"] = f"{args.postgres}/{BENCH_DB}"
+            env["DATABASE_URL"] = f"{args.postgres}/{args.pg_db}"
         cmd = [sys.executable, __file__, "--child", "--file", str(args.file), "--repeat", str(args.repeat)]
         try:
             subprocess.run(cmd, env=env, check=True)
         finally:
             if backend == "postgres":
-                _postgres_admin(args.postgres, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+                _postgres_admin(args.postgres, f'DROP DATABASE IF EXISTS "{args.pg_db}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
