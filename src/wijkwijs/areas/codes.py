@@ -19,16 +19,18 @@ def normalise(code: str) -> str:
 def level_of(code: str) -> str | None:
     """'GM', 'WK' or 'BU' for a well-formed CBS code, else None."""
     code = normalise(code)
-    for level, pattern in _PATTERNS.items():
-        if pattern.match(code):
-            return level
-    return None
+    pattern = _PATTERNS.get(code[:2])  # the prefix names the only pattern that can match
+    return code[:2] if pattern is not None and pattern.match(code) else None
 
 
 def parent_code(code: str) -> str | None:
     """The code of the enclosing area as CBS encodes it: BU08280101 -> WK082801 -> GM0828."""
     code = normalise(code)
-    level = level_of(code)
+    return parent_at(code, level_of(code))
+
+
+def parent_at(code: str, level: str | None) -> str | None:
+    """``parent_code`` for a normalised ``code`` whose ``level`` is known already."""
     if level == "BU":
         return "WK" + code[2:8]
     if level == "WK":

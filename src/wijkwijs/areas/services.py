@@ -52,7 +52,7 @@ def areas_ensure(
         if kind not in kinds or len(name) > max_name:
             problems.append(Problem(source=source, row=i, reason=f"{code}: ongeldige soort {kind!r} of te lange naam"))
             continue
-        clean[code] = {"code": code, "name": name, "level": level, "kind": kind, "parent": codes.parent_code(code)}
+        clean[code] = {"code": code, "name": name, "level": level, "kind": kind, "parent": codes.parent_at(code, level)}
     wanted = {r["parent"] or c for c, r in clean.items()} | set(clean)
     qs = Area.objects.all() if len(wanted) > 500 else Area.objects.filter(code__in=wanted)  # big imports: one scan
     # code -> (pk, name, kind): plain tuples, model instances only for what changes
@@ -67,8 +67,9 @@ def areas_ensure(
     report = ImportReport()
     created: list[tuple[int, str]] = []
     start = connection.ops.adapt_datefield_value(valid_from)
+    in_order = sorted(clean.items())
     for level in ("GM", "WK", "BU"):  # parents before children, bulk inserts per level
-        fresh = [(code, row) for code, row in sorted(clean.items()) if row["level"] == level and code not in existing]
+        fresh = [(code, row) for code, row in in_order if row["level"] == level and code not in existing]
         if not fresh:
             continue
         parents = {code: existing[row["parent"]][0] if row["parent"] else None for code, row in fresh}
@@ -91,7 +92,7 @@ def areas_ensure(
         items=[(pk, f"{clean[code]['name']} ({code})", data) for pk, code in created],
     )
     fresh_codes = {code for _, code in created}
-    for code, row in sorted(clean.items()):
+    for code, row in in_order:
         if code in fresh_codes:
             continue
         _, name, kind = existing[code]

@@ -60,9 +60,14 @@ def record_many(
     at = connection.ops.adapt_datetimefield_value(now)
     kind = model._meta.label_lower
     user_id = user.pk if user is not None else None
-    rows = (
-        (at, user_id, label[:200], action, kind, str(pk), text[:300], json.dumps(data or {}, cls=DjangoJSONEncoder))
-        for pk, text, data in items
-    )
+    encoded: dict[int, tuple[Any, str]] = {}  # imports pass one data dict for every item: encode it once
+
+    def as_json(data: dict[str, Any]) -> str:
+        hit = encoded.get(id(data))
+        if hit is None or hit[0] is not data:
+            hit = encoded[id(data)] = (data, json.dumps(data or {}, cls=DjangoJSONEncoder))
+        return hit[1]
+
+    rows = ((at, user_id, label[:200], action, kind, str(pk), text[:300], as_json(data)) for pk, text, data in items)
     fields = ["at", "actor", "actor_label", "action", "object_type", "object_id", "object_repr", "data"]
     return insert_rows(AuditEvent, fields, rows)

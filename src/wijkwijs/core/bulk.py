@@ -1,23 +1,42 @@
-"""Bulk inserts for imports of many thousands of rows: one ``executemany`` per batch.
+"""Bulk inserts for imports of many thousands of rows, without model instances.
 
 Django's ``bulk_create`` builds a model instance and prepares every value of every row; for an
 import of 200,000 observations that costs far more than the database does. ``insert_rows``
 takes plain tuples that are already database values (ints, floats, strings, None, dates;
-JSON as text) and sends them with the driver's ``executemany`` (``COPY`` on PostgreSQL). Callers validate first and
+JSON as text) and sends them as multi-row ``INSERT`` statements (``COPY`` on PostgreSQL). Callers validate first and
 run inside their own transaction. Model-level checks (``clean()``) are not run: the caller
 guarantees them; database constraints still apply.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from itertools import islice
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from itertools import chain, islice
 from typing import Any
 
 from django.db import connection, models
 
 BATCH = 10_000
 ANALYZE_FROM = 1_000
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a bulk import runs (restored after, also on errors).
+
+    An import holds a few hundred thousand live objects (rows, their dicts, the tuples to
+    insert); every automatic collection walks all of them again, which costs a quarter of a
+    national CBS import. Reference counting still frees everything as usual; only cycles wait
+    until the end."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]], *, batch: int = BATCH) -> int:
@@ -41,8 +60,38 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {qn(meta.db_table)}")
         return total
+    if connection.vendor == "sqlite":
+        return _insert_sqlite(meta.db_table, columns, len(fields), it, batch)
     with connection.cursor() as cursor:
         while chunk := list(islice(it, batch)):
             cursor.executemany(sql, chunk)
             total += len(chunk)
+    return total
+
+
+def _insert_sqlite(table: str, columns: str, width: int, it: Iterator[Sequence[Any]], batch: int) -> int:
+    """Multi-row ``INSERT`` statements of as many rows as Django's parameter limit allows.
+
+    SQLite pays a fixed cost per statement (reset, the AUTOINCREMENT counter, the deferred
+    foreign-key bookkeeping), so about 160 rows a statement halves the CPU time of a row-by-row
+    ``executemany`` into a table with an index and foreign keys. The SQL is written with
+    ``?`` and sent through the driver's own cursor on Django's connection (same transaction):
+    Django's cursor would rewrite ``%s`` to ``?`` in every long statement again."""
+    per = max(1, min(batch, (connection.features.max_query_params or 999) // width))
+    one = "(" + ", ".join(["?"] * width) + ")"
+    sql = f"INSERT INTO {connection.ops.quote_name(table)} ({columns}) VALUES "  # noqa: S608 - names from _meta
+    many_sql, one_sql = sql + ", ".join([one] * per), sql + one
+    total = 0
+    with connection.cursor():  # connects if needed; the raw cursor below shares the connection
+        raw = connection.connection.cursor()
+        try:
+            while chunk := list(islice(it, batch)):
+                full = len(chunk) - len(chunk) % per
+                for start in range(0, full, per):
+                    raw.execute(many_sql, list(chain.from_iterable(chunk[start : start + per])))
+                if full < len(chunk):
+                    raw.executemany(one_sql, chunk[full:])
+                total += len(chunk)
+        finally:
+            raw.close()
     return total

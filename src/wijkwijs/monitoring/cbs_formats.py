@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from wijkwijs.areas.codes import parent_code
+from wijkwijs.areas.codes import parent_at, parent_code
 from wijkwijs.monitoring.catalogue_data import (
     CBS_SOURCE,
     Dictionary,
@@ -314,7 +314,7 @@ def _make_row(
         return None
     if not name and level in ("GM", "NL"):
         name = attributes.get("Gemeentenaam", "") if level == "GM" else "Nederland"
-    return Row(code, name, level, parent_of(code), period, values, attributes, flags)
+    return Row(code, name, level, parent_at(code, level), period, values, attributes, flags)
 
 
 def _read_table(

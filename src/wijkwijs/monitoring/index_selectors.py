@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.db import connection
 
 from wijkwijs.areas.models import Area, Clustering
 from wijkwijs.areas.selectors import clustering_assignment
@@ -135,7 +136,10 @@ def periods_with(keys: Iterable[str]) -> list[str]:
     """Periods with at least one value of ``keys`` (derived: of an input other than population)."""
     wanted = input_keys(keys) - {POPULATION} or {POPULATION}
     ids = list(Indicator.objects.filter(key__in=wanted).values_list("pk", flat=True))
-    return sorted(set(Observation.objects.filter(indicator_id__in=ids, value__isnull=False).values_list("period", flat=True).distinct()))
+    stored = Observation.objects.filter(indicator_id__in=ids)
+    # the candidates from the (indicator, period, area) index alone, then one look-up each
+    candidates = set(stored.values_list("period", flat=True).distinct())
+    return sorted(p for p in candidates if stored.filter(period=p, value__isnull=False).exists())
 
 
 @dataclass
@@ -165,24 +169,6 @@ def figures(keys: Iterable[str], period: str, levels: Iterable[str]) -> Figures:
     return Figures(values, {c: n for c, n, _ in areas.values()}, {c: lv for c, _, lv in areas.values()})
 
 
-def _with_population(figs: Figures, fallback: Figures | None) -> None:
-    """Areas without a population figure in the period take the latest one (size rule only)."""
-    if fallback is None:
-        return
-    for code, vals in figs.values.items():
-        if vals.get(POPULATION) is None:
-            vals[POPULATION] = fallback.values.get(code, {}).get(POPULATION)
-
-
-def _derive(vals: dict[str, float | None], keys: Iterable[str]) -> dict[str, float | None]:
-    cat = catalogue()
-    out: dict[str, float | None] = {}
-    for key in keys:
-        spec = cat.get(key)
-        out[key] = spec.derived.compute(vals) if spec is not None and spec.derived is not None else vals.get(key)
-    return out
-
-
 # --------------------------------------------------------------------------- the index
 
 
@@ -204,32 +190,97 @@ class IndexRun:
     warnings: list[str] = field(default_factory=list)
 
 
-def _column(data: list[dict[str, float | None]], key: str) -> np.ndarray:
-    return np.array([np.nan if (v := d.get(key)) is None else v for d in data], dtype=float)
+@dataclass
+class _Table:
+    """Stored values of some periods for the current areas of some levels, column-wise: one
+    NumPy array per (period, key), NaN = missing, rows in area-code order."""
+
+    codes: tuple[str, ...]
+    names: tuple[str, ...]
+    levels: np.ndarray  # (n,) the level of each row
+    columns: dict[str, dict[str, np.ndarray]]  # period -> stored key -> (n,)
+
+    def column(self, period: str, key: str) -> np.ndarray:
+        col = self.columns.get(period, {}).get(key)
+        return col if col is not None else np.full(len(self.codes), np.nan)
+
+    def rows_of(self, level: str) -> np.ndarray:
+        return np.flatnonzero(self.levels == level)
 
 
-def _matrix(figs: Figures, config: IndexConfig, level: str, clustering: Clustering | None) -> AreaMatrix:
-    """Areas x indicators; derived indicators (shares, rates) computed column-wise with the
+def _table(keys: Iterable[str], periods: Iterable[str], levels: tuple[str, ...]) -> _Table:
+    """One query per period (the (indicator, period, area) index, joined to the current areas
+    of ``levels``), read with ``fetchall`` straight into arrays: no per-area objects."""
+    areas = sorted(Area.objects.current().filter(level__in=levels).values_list("code", "pk", "name", "level"))
+    n = len(areas)
+    ids = np.array([a[1] for a in areas], dtype=np.int64)
+    row_of = np.full(int(ids.max()) + 1 if n else 1, -1, dtype=np.int64)
+    row_of[ids] = np.arange(n)
+    ind = dict(Indicator.objects.filter(key__in=set(keys)).values_list("pk", "key"))
+    key_of = list(ind.values())
+    col_of = np.full(max(ind, default=0) + 1, -1, dtype=np.int64)
+    col_of[list(ind)] = np.arange(len(ind))
+    columns: dict[str, dict[str, np.ndarray]] = {}
+    for period in sorted(set(periods)):
+        qs = Observation.objects.filter(
+            indicator_id__in=list(ind), period=period, area__level__in=levels, area__valid_to__isnull=True
+        ).values_list("indicator_id", "area_id", "value")
+        sql, params = qs.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found = np.array(cursor.fetchall(), dtype=float).reshape(-1, 3)
+        cube = np.full((len(ind), n), np.nan)
+        cube[col_of[found[:, 0].astype(np.int64)], row_of[found[:, 1].astype(np.int64)]] = found[:, 2]
+        columns[period] = {key: cube[j] for j, key in enumerate(key_of)}
+    return _Table(
+        tuple(a[0] for a in areas), tuple(a[2] for a in areas), np.array([a[3] for a in areas], dtype=object), columns
+    )
+
+
+def _with_population(table: _Table, latest_period: str) -> None:
+    """Areas without a population figure in a period take the latest one (size rule only)."""
+    latest = table.column(latest_period, POPULATION)
+    for cols in table.columns.values():
+        pop = cols.get(POPULATION)
+        cols[POPULATION] = latest.copy() if pop is None else np.where(np.isnan(pop), latest, pop)
+
+
+def _values(table: _Table, period: str, keys: Iterable[str], rows: np.ndarray) -> np.ndarray:
+    """Rows x keys; derived indicators (shares, rates) computed column-wise with the
     catalogue's rule (``Derived.compute``: missing input or too small a denominator -> NaN)."""
-    codes = sorted(c for c, lv in figs.levels.items() if lv == level)
-    data = [figs.values[c] for c in codes]
     cat = catalogue()
     cols = []
-    for key in config.keys:
+    for key in keys:
         spec = cat.get(key)
         derived = spec.derived if spec is not None else None
         if derived is None:
-            cols.append(_column(data, key))
+            cols.append(table.column(period, key)[rows])
             continue
-        num = sum((_column(data, k) for k in derived.numerator), start=np.zeros(len(codes)))
-        den = sum((_column(data, k) for k in derived.denominator), start=np.zeros(len(codes)))
+        num = sum((table.column(period, k)[rows] for k in derived.numerator), start=np.zeros(len(rows)))
+        den = sum((table.column(period, k)[rows] for k in derived.denominator), start=np.zeros(len(rows)))
         with np.errstate(invalid="ignore", divide="ignore"):
             ok = (den > 0) & (den >= derived.min_denominator)
             cols.append(np.where(ok, derived.factor * num / np.where(ok, den, 1.0), np.nan))
-    values = np.column_stack(cols) if cols else np.zeros((len(codes), 0))
+    return np.column_stack(cols) if cols else np.zeros((len(rows), 0))
+
+
+def _reference(table: _Table, period: str, keys: tuple[str, ...]) -> dict[str, dict[str, float | None]]:
+    """The municipalities' own values (their GM rows), derived indicators included."""
+    rows = table.rows_of("GM")
+    values = _values(table, period, keys, rows)
+    return {
+        table.codes[r]: {k: (None if np.isnan(v) else float(v)) for k, v in zip(keys, values[i].tolist(), strict=True)}
+        for i, r in enumerate(rows.tolist())
+    }
+
+
+def _matrix(table: _Table, period: str, config: IndexConfig, level: str, clustering: Clustering | None) -> AreaMatrix:
+    """Areas x indicators of one level in one period, in code order."""
+    rows = table.rows_of(level)
+    codes = tuple(table.codes[r] for r in rows.tolist())
     matrix = AreaMatrix(
-        tuple(codes), config.keys, values, _column(data, POPULATION), tuple(group_of(c) for c in codes),
-        tuple(figs.names.get(c, "") for c in codes),
+        codes, config.keys, _values(table, period, config.keys, rows), table.column(period, POPULATION)[rows],
+        tuple(group_of(c) for c in codes), tuple(table.names[r] for r in rows.tolist()),
     )
     return matrix if clustering is None else cluster_matrix(matrix, clustering_assignment(clustering, unit_level=level))
 
@@ -278,24 +329,16 @@ def index_run(
     period = period or periods[-1]
     before = [p for p in periods if p < period]
     previous_period = before[-1] if before else None
-    stored = input_keys(config.keys)
-    lv = ("GM", level)
-    latest = figures({POPULATION}, periods[-1], lv)
-    cache: dict[str, Figures] = {}
-
-    def figs(p: str) -> Figures:
-        if p not in cache:
-            cache[p] = figures(stored, p, lv)
-            _with_population(cache[p], latest)
-        return cache[p]
-
-    base_figs = figs(base_period)
-    reference = {c: _derive(v, config.keys) for c, v in base_figs.values.items() if base_figs.levels[c] == "GM"}
-    base = compute_base(_matrix(base_figs, config, level, None), config, period=base_period, reference=reference)
-    result = compute_index(_matrix(figs(period), config, level, clustering), config, base)
+    # every figure the run needs in one pass: base year, scored period, the one before, latest
+    needed = {base_period, period, periods[-1]} | ({previous_period} if previous_period else set())
+    table = _table(input_keys(config.keys), needed, ("GM", level))
+    _with_population(table, periods[-1])
+    reference = _reference(table, base_period, config.keys)
+    base = compute_base(_matrix(table, base_period, config, level, None), config, period=base_period, reference=reference)
+    result = compute_index(_matrix(table, period, config, level, clustering), config, base)
     previous = movement = None
     if previous_period is not None:
-        previous = compute_index(_matrix(figs(previous_period), config, level, clustering), config, base)
+        previous = compute_index(_matrix(table, previous_period, config, level, clustering), config, base)
         movement = explain_movement(previous, result)
     return IndexRun(
         definition, config, level, base_period, period, previous_period, periods, base, result, previous,

@@ -17,7 +17,7 @@ from wijkwijs.areas import services as area_services
 from wijkwijs.areas.csvfiles import read_rows
 from wijkwijs.areas.models import Area
 from wijkwijs.audit.services import record
-from wijkwijs.core.bulk import insert_rows
+from wijkwijs.core.bulk import gc_paused, insert_rows
 from wijkwijs.core.errors import DomainError, ImportRejected, Problem
 from wijkwijs.monitoring import catalogue_data
 from wijkwijs.monitoring.cbs_formats import ParseError, Row, read_cbs
@@ -104,7 +104,7 @@ def cbs_import(
     rolls everything back (a preview). ``progress`` is called as the import advances."""
     summary: CbsImportSummary | None = None
     try:
-        with transaction.atomic():
+        with gc_paused(), transaction.atomic():
             summary = _cbs_import(paths=paths, actor=actor, now=now, period=period, progress=progress or _silent)
             if dry_run:
                 raise _Rollback
@@ -135,10 +135,12 @@ def _read_all(paths: list[Path], period: str | None, progress: Progress) -> list
     return rows
 
 
-def _close_redivided(rows: list[Row], source: Source, actor: Any, now: datetime) -> int:
+def _close_redivided(rows: list[Row], source: Source, actor: Any, now: datetime, *, unlisted: set[str]) -> int:
     """Close the current areas of a municipality that a complete file of its newest year no
     longer lists (CBS re-divided them): only for municipalities whose GM row is in the file,
-    only at the levels the file has for it, and never for an older year than already stored."""
+    only at the levels the file has for it, and never for an older year than already stored.
+    ``unlisted``: the codes registered before the import that the file does not list (only
+    these can close; none, as in a first or a repeated import, is the quick way out)."""
     by_gm: dict[str, dict[str, set[str]]] = {}
     periods: dict[str, str] = {}
     for r in rows:
@@ -146,7 +148,7 @@ def _close_redivided(rows: list[Row], source: Source, actor: Any, now: datetime)
         by_gm.setdefault(gm, {}).setdefault(r.level, set()).add(r.code)
         if r.level == "GM":
             periods[r.code] = max(periods.get(r.code, ""), r.period)
-    if not periods:
+    if not periods or not any(c[:2] in ("WK", "BU") and "GM" + c[2:6] in periods for c in unlisted):
         return 0
     latest = dict(
         Observation.objects.filter(area__code__in=list(periods), source=source)
@@ -186,14 +188,15 @@ def _cbs_import(*, paths: list[Path], actor: Any, now: datetime, period: str | N
         raise
     source = _source_for(catalogue_data.CBS_SOURCE)
     in_file = {r.code for r in rows}
-    known = set(Area.objects.values_list("code", flat=True)) & in_file
+    registered = set(Area.objects.values_list("code", flat=True))
+    known = registered & in_file
     new_codes = in_file - known
     redivided = {("GM" + c[2:6]) for c in new_codes} & known
     area_services.areas_ensure(
         rows=[{"code": r.code, "name": r.name} for r in rows], source=", ".join(summary.files), actor=actor, now=now
     )
     summary.areas_added = len(new_codes)
-    summary.areas_closed = _close_redivided(rows, source, actor, now)
+    summary.areas_closed = _close_redivided(rows, source, actor, now, unlisted=registered - in_file)
     if redivided and summary.areas_closed:
         # areas that appear when CBS re-divides a known municipality start in the file's year
         for r in rows:
@@ -235,26 +238,32 @@ def _store_rows(
     to_create: list[tuple[int, int, str, float | None, str, int]] = []
     to_update: list[Observation] = []
     total = sum(len(r.values) for r in rows)
-    done = 0
     fields = ["area", "indicator", "period", "value", "status", "source"]
-    for r in rows:
-        area_id = area_ids[r.code]
-        for key, raw in r.values.items():
-            ind_id = ind_ids[key]
-            status = r.flags.get(key, "")
-            value = None if raw is None else float(raw)
-            old = existing.get((area_id, ind_id, r.period))
-            if old is None:
-                to_create.append((area_id, ind_id, r.period, value, status, source.pk))
-            elif old[1] != value or old[2] != status:
-                to_update.append(Observation(pk=old[0], value=value, status=status))
-            else:
-                summary.unchanged += 1
-            done += 1
-        if len(to_create) >= BATCH:
-            summary.added += insert_rows(Observation, fields, to_create)
-            to_create = []
-            progress("observations", done, total)
+    src = source.pk
+    # New rows go in the order of the unique (indicator, period, area) index, so every insert
+    # appends to the index instead of landing in the middle of it.
+    ordered = sorted(((r.period, area_ids[r.code], r) for r in rows), key=lambda t: (t[0], t[1]))
+    for ind_id, key in sorted((i, k) for k, i in ind_ids.items()):
+        cells = [
+            (a, ind_id, p, None if (raw := r.values[key]) is None else float(raw), r.flags.get(key, ""), src)
+            for p, a, r in ordered
+            if key in r.values
+        ]
+        if existing:  # change detection against what is stored: new, changed or the same
+            for cell in cells:
+                old = existing.get((cell[0], ind_id, cell[2]))
+                if old is None:
+                    to_create.append(cell)
+                elif old[1] != cell[3] or old[2] != cell[4]:
+                    to_update.append(Observation(pk=old[0], value=cell[3], status=cell[4]))
+                else:
+                    summary.unchanged += 1
+        else:
+            to_create.extend(cells)
+        while len(to_create) >= BATCH:
+            summary.added += insert_rows(Observation, fields, to_create[:BATCH])
+            del to_create[:BATCH]
+            progress("observations", summary.added + len(to_update) + summary.unchanged, total)
     summary.added += insert_rows(Observation, fields, to_create)
     Observation.objects.bulk_update(to_update, ["value", "status"], batch_size=1000)
     summary.changed = len(to_update)

@@ -164,11 +164,49 @@ def test_derived_indicators_from_the_database_equal_the_catalogue_rule():
     keys = ("share_age_0_14", "share_age_65_plus", "share_origin_outside_europe", "AantalInwoners")
     config = IndexConfig(name="x", indicators=tuple(IndicatorSpec(k, "t", 1) for k in keys))
     figs = isel.figures(isel.input_keys(keys), "2024", ("GM", "BU"))
-    matrix = isel._matrix(figs, config, "BU", None)
+    table = isel._table(isel.input_keys(keys), ["2024"], ("GM", "BU"))
+    matrix = isel._matrix(table, "2024", config, "BU", None)
     from wijkwijs.monitoring.index import AreaMatrix
 
     data = {c: figs.values[c] for c in matrix.codes}
     reference = AreaMatrix.from_values(data, keys, catalogue=isel.catalogue())
     assert matrix.codes == reference.codes and len(matrix.codes) == 106
-    assert np.allclose(matrix.values, reference.values, equal_nan=True)
+    assert np.array_equal(matrix.values, reference.values, equal_nan=True)
+    assert np.array_equal(matrix.population, reference.population, equal_nan=True)
     assert np.isnan(matrix.values).any()  # buurten with too few inhabitants have no share
+    gm = isel._reference(table, "2024", config.keys)
+    cat = isel.catalogue()
+    by_rule = {
+        c: {k: cat[k].derived.compute(v) if cat[k].derived else v.get(k) for k in keys}  # type: ignore[union-attr]
+        for c, v in figs.values.items()
+        if figs.levels[c] == "GM"
+    }
+    assert gm == by_rule
+
+
+def test_population_missing_in_a_period_is_taken_from_the_latest(hand):
+    # the size rule uses the latest population when a period has none (here: 2029 has none)
+    _store("2029", HAND)
+    Observation.objects.filter(period="2029", indicator__key="AantalInwoners").delete()
+    table = isel._table({"laag_inkomen", "AantalInwoners"}, ["2029", "2030"], ("GM", "WK"))
+    assert np.isnan(table.column("2029", "AantalInwoners")).all()
+    isel._with_population(table, "2030")
+    rows = [table.codes.index(c) for c in HAND if c.startswith("WK")]
+    assert table.column("2029", "AantalInwoners")[rows].tolist() == [1000.0] * 4
+    run = isel.index_run(definition=hand, level="WK", period="2029")
+    assert run.result.total[run.result.row("WK999901")] == pytest.approx(89.125)
+
+
+def test_index_reads_the_figures_in_a_few_queries():
+    # a constant number of queries, whatever the number of areas: one look-up per stored period
+    # (which periods have figures), then the areas, the indicators and one query per period used
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    definition = isel.definition_get()
+    counts = []
+    for level in ("WK", "BU"):
+        with CaptureQueriesContext(connection) as queries:
+            run = isel.index_run(definition=definition, level=level)
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 3 + len(run.periods) + 2 + 3 + 1

@@ -1,0 +1,94 @@
+"""The bulk path of the CBS import: multi-row inserts, batches, progress, atomicity, GC."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import pytest
+
+from wijkwijs.areas.models import Area
+from wijkwijs.audit.models import AuditEvent
+from wijkwijs.core import bulk
+from wijkwijs.monitoring import services
+from wijkwijs.monitoring.models import Indicator, Observation, Source
+from wijkwijs.monitoring.services import cbs_import
+
+pytestmark = pytest.mark.django_db
+
+CBS = services.catalogue_data.CBS_SOURCE
+OSS = Path(__file__).resolve().parents[2] / "demo" / "data" / "cbs" / "kwb_2024_oss.csv"
+
+
+def _stored() -> dict[tuple[str, str, str], tuple[float | None, str]]:
+    return {
+        (c, k, p): (v, st)
+        for c, k, p, v, st in Observation.objects.filter(source__slug=CBS).values_list(
+            "area__code", "indicator__key", "period", "value", "status"
+        )
+    }
+
+
+def _wipe() -> None:
+    Observation.objects.filter(source__slug=CBS).delete()
+
+
+def test_insert_rows_stores_every_row_across_statements_and_batches():
+    source = Source.objects.create(slug="t", name="t", credit="t")
+    ind = Indicator.objects.create(key="t_key", name_nl="t", source=source)
+    areas = list(Area.objects.order_by("pk").values_list("pk", flat=True)[:130])
+    rows = [(a, ind.pk, "2030", None if n % 3 == 0 else n + 0.5, "missing" if n % 3 == 0 else "", source.pk)
+            for n, a in enumerate(areas)]
+    fields = ["area", "indicator", "period", "value", "status", "source"]
+    # 130 rows, batches of 47, statements of 166 rows at most: full and partial statements
+    assert bulk.insert_rows(Observation, fields, iter(rows), batch=47) == 130
+    got = sorted(Observation.objects.filter(indicator=ind).values_list("area_id", "indicator_id", "period", "value", "status", "source_id"))
+    assert got == sorted(rows)
+    assert bulk.insert_rows(Observation, fields, []) == 0
+
+
+def test_a_batched_import_equals_a_single_batch_and_reports_progress(monkeypatch, now):
+    whole = _stored()  # the Oss file as loaded by the test set-up (one batch)
+    _wipe()
+    monkeypatch.setattr(services, "BATCH", 500)
+    seen: list[tuple[str, int, int]] = []
+    summary = cbs_import(paths=[OSS], actor=None, now=now, progress=lambda *a: seen.append(a))
+    assert summary.added == 130 * 16 and _stored() == whole
+    done = [d for stage, d, _ in seen if stage == "observations"]
+    assert len(done) == 2080 // 500 + 1 and done == sorted(done) and done[-1] == 2080
+
+
+def test_a_failure_while_storing_changes_nothing_and_leaves_gc_on(monkeypatch, now):
+    _wipe()
+    monkeypatch.setattr(services, "BATCH", 500)
+    real = services.insert_rows
+    calls = {"n": 0}
+
+    def fail_on_the_third(model, fields, rows, **kw):  # type: ignore[no-untyped-def]
+        if model is Observation:
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise RuntimeError("disk full")
+        return real(model, fields, rows, **kw)
+
+    monkeypatch.setattr(services, "insert_rows", fail_on_the_third)
+    events = AuditEvent.objects.count()
+    with pytest.raises(RuntimeError):
+        cbs_import(paths=[OSS], actor=None, now=now)
+    assert not Observation.objects.filter(source__slug=CBS).exists() and AuditEvent.objects.count() == events
+    assert gc.isenabled()
+
+
+def test_gc_is_paused_only_inside_and_restored_after_an_error():
+    assert gc.isenabled()
+    with pytest.raises(ValueError), bulk.gc_paused():
+        assert not gc.isenabled()
+        raise ValueError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with bulk.gc_paused():
+            pass
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()
