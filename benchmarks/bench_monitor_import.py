@@ -67,7 +67,7 @@ def run_one(path: Path, repeat: int) -> None:
     from wijkwijs.monitoring.cbs_formats import read_cbs
     from wijkwijs.monitoring.index import IndexConfig, IndicatorSpec
     from wijkwijs.monitoring.index_services import index_definition_ensure
-    from wijkwijs.monitoring.models import IndexDefinition, Indicator, Observation, Source
+    from wijkwijs.monitoring.models import AreaAttribute, IndexDefinition, Indicator, Observation, Source
     from wijkwijs.monitoring.ranking import RankingConfig
     from wijkwijs.monitoring.services import cbs_import
 
@@ -100,10 +100,10 @@ def run_one(path: Path, repeat: int) -> None:
             if vendor == "postgresql":
                 # DELETE of the areas would check every deleted area against the observations,
                 # which have no index on the area alone (areas are never deleted in use)
-                tables = ", ".join(t._meta.db_table for t in (Observation, Indicator, Source, AuditEvent, Area))
+                tables = ", ".join(t._meta.db_table for t in (Observation, AreaAttribute, Indicator, Source, AuditEvent, Area))
                 cur.execute(f"TRUNCATE {tables} CASCADE")
                 return
-            for table in (Observation, Indicator, Source, AuditEvent):
+            for table in (Observation, AreaAttribute, Indicator, Source, AuditEvent):
                 cur.execute(f"DELETE FROM {table._meta.db_table}")
             cur.execute(f"DELETE FROM {IndexDefinition._meta.db_table} WHERE slug = 'bench'")
             for level in ("BU", "WK", "GM"):

@@ -583,3 +583,13 @@ NL.update({
     "average (90-110)": "gemiddeld (90-110)",
     "favourable (> 110)": "gunstig (> 110)",
 })
+
+NL.update({
+    "area attribute": "gebiedskenmerk",
+    "area attributes": "gebiedskenmerken",
+    ("Left out because CBS changed its boundaries or code in this time (the figures are not comparable):",
+     "Left out because CBS changed their boundaries or code in this time (the figures are not comparable):"): (
+        "Weggelaten omdat het CBS in deze periode de grenzen of de code heeft gewijzigd (de cijfers zijn niet vergelijkbaar):",
+        "Weggelaten omdat het CBS in deze periode hun grenzen of code heeft gewijzigd (de cijfers zijn niet vergelijkbaar):",
+    ),
+})

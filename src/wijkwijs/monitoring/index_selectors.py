@@ -21,7 +21,7 @@ from wijkwijs.areas.selectors import clustering_assignment
 from wijkwijs.core.errors import NotFound
 from wijkwijs.monitoring import catalogue_data
 from wijkwijs.monitoring.cbs_formats import Row
-from wijkwijs.monitoring.changes import ChangeConfig, ChangeReport, change_report
+from wijkwijs.monitoring.changes import COMPARABLE_ATTRIBUTE, ChangeConfig, ChangeReport, change_report
 from wijkwijs.monitoring.index import (
     AreaMatrix,
     BaseParameters,
@@ -34,7 +34,7 @@ from wijkwijs.monitoring.index import (
     explain_movement,
     group_of,
 )
-from wijkwijs.monitoring.models import IndexDefinition, Indicator, Observation
+from wijkwijs.monitoring.models import AreaAttribute, IndexDefinition, Indicator, Observation
 from wijkwijs.monitoring.ranking import Ranking, RankingConfig, rank_areas
 from wijkwijs.monitoring.selectors import POPULATION
 
@@ -101,6 +101,11 @@ def definition_snapshot(definition: IndexDefinition) -> dict[str, Any]:
             for i in definition.indicators.all()
         ],
     }
+
+
+def area_names(codes: Iterable[str]) -> list[tuple[str, str]]:
+    """(code, name) of these areas, by code."""
+    return list(Area.objects.filter(code__in=set(codes)).order_by("code").values_list("code", "name"))
 
 
 def indicator_labels(keys: Iterable[str]) -> dict[str, dict[str, str]]:
@@ -391,6 +396,17 @@ def change_report_for(
                 if vals
             ]
         )
+    # CBS's flag compares a year with the one before: over several years an area is comparable
+    # only if no year after ``before`` up to ``after`` changed its boundaries or code
+    flags: dict[str, str] = {}
+    for code, value in (
+        AreaAttribute.objects.filter(key=COMPARABLE_ATTRIBUTE, period__gt=before, period__lte=after)
+        .exclude(value="1").order_by("period").values_list("area__code", "value")
+    ):
+        flags.setdefault(code, value)
+    if flags:
+        rows[1] = [dataclasses.replace(r, attributes={**r.attributes, COMPARABLE_ATTRIBUTE: flags[r.code]}) if r.code in flags else r
+                   for r in rows[1]]
     if config is None:
         # percentages move by percentage points (2 by default), whatever their source
         units = indicator_labels(keys)

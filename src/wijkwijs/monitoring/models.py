@@ -82,6 +82,26 @@ class Observation(models.Model):
         return f"{self.area_id} {self.indicator_id} {self.period}: {self.value}"
 
 
+class AreaAttribute(models.Model):
+    """A text attribute a source publishes per area and period beside the figures. Today CBS's
+    boundary-change flag ``IndelingswijzigingGemeenteWijkBuurt``: 1 = code and boundaries as the
+    year before, 2 = new code, same boundaries, 3 = boundaries changed (figures not comparable)."""
+
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="attributes")
+    period = models.CharField(_("period"), max_length=10)
+    key = models.CharField(_("key"), max_length=80)
+    value = models.CharField(_("value"), max_length=40)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="attributes", db_index=False)
+
+    class Meta:
+        verbose_name = _("area attribute")
+        verbose_name_plural = _("area attributes")
+        constraints = [models.UniqueConstraint(fields=["key", "period", "area"], name="one_attribute_per_key_period_area")]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.key} {self.period}: {self.value}"
+
+
 class Impression(models.Model):
     """A dated qualitative impression of an area by a professional or partner ("tellen en
     vertellen"): the story beside the figures."""

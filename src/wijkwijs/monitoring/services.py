@@ -21,7 +21,8 @@ from wijkwijs.core.bulk import gc_paused, insert_rows
 from wijkwijs.core.errors import DomainError, ImportRejected, Problem
 from wijkwijs.monitoring import catalogue_data
 from wijkwijs.monitoring.cbs_formats import ParseError, Row, read_cbs
-from wijkwijs.monitoring.models import Impression, Indicator, Observation, Source
+from wijkwijs.monitoring.changes import COMPARABLE_ATTRIBUTE
+from wijkwijs.monitoring.models import AreaAttribute, Impression, Indicator, Observation, Source
 
 
 @dataclass
@@ -204,6 +205,7 @@ def _cbs_import(*, paths: list[Path], actor: Any, now: datetime, period: str | N
                 Area.objects.filter(code=r.code, valid_from__isnull=True).update(valid_from=date(int(r.period), 1, 1))
     progress("areas", summary.areas_added, len(rows))
     _store_rows(rows, source, summary, progress)
+    _store_attributes(rows, source)
     record(actor=actor, action="monitoring.cbs_imported", now=now, data=summary.as_dict())
     return summary
 
@@ -268,6 +270,40 @@ def _store_rows(
     Observation.objects.bulk_update(to_update, ["value", "status"], batch_size=1000)
     summary.changed = len(to_update)
     progress("observations", total, total)
+
+
+#: Text columns of a CBS file that are kept per area and period (see ``AreaAttribute``).
+STORED_ATTRIBUTES = (COMPARABLE_ATTRIBUTE,)
+
+
+def _store_attributes(rows: list[Row], source: Source) -> int:
+    """Keep the stored text attributes of ``rows`` (CBS '.' or empty: nothing to keep); returns
+    how many were added or changed (0 on a re-import)."""
+    wanted = {
+        (r.code, r.period, key): value
+        for r in rows for key in STORED_ATTRIBUTES
+        if (value := r.attributes.get(key, "").strip()) and value != "."
+    }
+    if not wanted:
+        return 0
+    codes = {code for code, _, _ in wanted}
+    qs = Area.objects.all() if len(codes) > 500 else Area.objects.filter(code__in=codes)
+    area_ids = {code: pk for code, pk in qs.values_list("code", "pk") if code in codes}
+    existing = {
+        (a, p, k): (pk, v) for pk, a, p, k, v in AreaAttribute.objects.filter(
+            key__in=STORED_ATTRIBUTES, period__in={p for _, p, _ in wanted}
+        ).values_list("pk", "area_id", "period", "key", "value")
+    }
+    fresh, changed = [], []
+    for (code, period, key), value in sorted(wanted.items()):
+        old = existing.get((area_ids[code], period, key))
+        if old is None:
+            fresh.append((area_ids[code], period, key, value, source.pk))
+        elif old[1] != value:
+            changed.append(AreaAttribute(pk=old[0], value=value, source=source))
+    insert_rows(AreaAttribute, ["area", "period", "key", "value", "source"], fresh)
+    AreaAttribute.objects.bulk_update(changed, ["value", "source"], batch_size=1000)
+    return len(fresh) + len(changed)
 
 
 @dataclass

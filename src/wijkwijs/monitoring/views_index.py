@@ -218,6 +218,7 @@ def _changes(request: HttpRequest) -> tuple[dict[str, Any], int]:
     return {
         "form": form, "report": report, "periods": periods, "before": before, "after": after, "level": level,
         "changes": changes, "labels": labels, "hidden": len({c.code for c in report.changes} & hidden),
+        "not_comparable": isel.area_names(report.not_comparable),
     }, 200
 
 

@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from wijkwijs.areas.models import Area
 from wijkwijs.core.errors import ImportRejected
-from wijkwijs.monitoring.models import Observation
+from wijkwijs.monitoring.models import AreaAttribute, Observation
 from wijkwijs.monitoring.services import cbs_import
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,20 @@ def test_every_value_of_the_oss_file_is_stored_to_the_unit_and_dots_are_missing(
             checked += 1
     assert checked == 130 * 16
     assert missing > 0  # buurten carry no dwelling or surface figures: missing, never 0
+
+
+def test_the_boundary_change_flag_is_kept_per_area_and_year(now):
+    with OSS.open(newline="") as f:
+        expected = {r["Codering_3"].strip(): r["IndelingswijzigingGemeenteWijkBuurt_4"].strip() for r in csv.DictReader(f)}
+    expected = {code: v for code, v in expected.items() if v not in ("", ".")}
+    assert expected  # the file carries the flag for its areas
+    def flags() -> dict[str, str]:
+        return dict(AreaAttribute.objects.filter(key="IndelingswijzigingGemeenteWijkBuurt", period="2024")
+                    .values_list("area__code", "value"))
+    assert flags() == expected
+    pks = set(AreaAttribute.objects.values_list("pk", flat=True))
+    cbs_import(paths=[OSS], actor=None, now=now)
+    assert flags() == expected and set(AreaAttribute.objects.values_list("pk", flat=True)) == pks
 
 
 def test_reimport_is_a_no_op(now):

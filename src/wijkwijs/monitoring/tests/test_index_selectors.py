@@ -160,6 +160,30 @@ def test_change_report_finds_the_notable_demo_changes():
     assert all(abs(c.delta) >= 2 for c in pct)  # percentages: 2 percentage points
 
 
+def test_areas_whose_boundaries_changed_are_left_out_of_the_change_report(client, user_with_role):
+    from wijkwijs.monitoring.models import AreaAttribute
+
+    report = isel.change_report_for(before="2023", after="2024", level="WK")
+    moved = report.changes[0].code
+    assert report.not_comparable == []  # every Oss area carries CBS flag 1 in 2024
+    flag = AreaAttribute.objects.get(area__code=moved, key="IndelingswijzigingGemeenteWijkBuurt", period="2024")
+    assert flag.value == "1"
+    flag.value = "3"  # CBS: the boundaries changed since the year before
+    flag.save()
+    report = isel.change_report_for(before="2023", after="2024", level="WK")
+    assert report.not_comparable == [moved]
+    assert moved not in {c.code for c in report.changes}
+    # a flag of a year before the earlier period does not matter
+    flag.period = "2023"
+    flag.save()
+    assert isel.change_report_for(before="2023", after="2024", level="WK").not_comparable == []
+    flag.period = "2024"
+    flag.save()
+    client.force_login(user_with_role("coordinator"))
+    page = client.get("/monitor/veranderingen?before=2023&after=2024&level=WK").content.decode()
+    assert 'id="not-comparable"' in page and f"({moved})" in page
+
+
 def test_derived_indicators_from_the_database_equal_the_catalogue_rule():
     keys = ("share_age_0_14", "share_age_65_plus", "share_origin_outside_europe", "AantalInwoners")
     config = IndexConfig(name="x", indicators=tuple(IndicatorSpec(k, "t", 1) for k in keys))
