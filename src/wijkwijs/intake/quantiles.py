@@ -15,10 +15,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 
-def add(into: Counter[int], flat: Sequence[int]) -> None:
-    """Add a flat histogram to a counter."""
+def add(into: Counter[int], flat: Sequence[int], sign: int = 1) -> None:
+    """Add a flat histogram to a counter (``sign=-1``: subtract one that was added before)."""
     for i in range(0, len(flat), 2):
-        into[flat[i]] += flat[i + 1]
+        into[flat[i]] += sign * flat[i + 1]
 
 
 def flatten(hist: Counter[int]) -> list[int]:
@@ -42,6 +42,8 @@ def quantiles(hist: Counter[int], fractions: Sequence[float]) -> list[float | No
 
     ``None`` for an empty histogram.
     """
+    if any(c < 0 for c in hist.values()):
+        raise ValueError("a histogram cannot have negative counts")
     n = sum(hist.values())
     if n == 0:
         return [None for _ in fractions]

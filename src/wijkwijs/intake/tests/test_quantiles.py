@@ -32,3 +32,16 @@ def test_quantiles_of_merged_histograms_equal_those_of_all_values():
 def test_flat_form_is_ascending_pairs_without_zeros():
     assert quantiles.flatten(Counter({5: 2, 1: 1, 3: 0})) == [1, 1, 5, 2]
     assert quantiles.quantiles(Counter({86400: 1, 3 * 86400: 1}), (0.5,)) == [2 * 86400]
+
+
+def test_subtracting_a_part_gives_the_rest():
+    total = quantiles.merge([[1, 2, 4, 1], [2, 1, 4, 3]])
+    quantiles.add(total, [4, 1, 2, 1], -1)
+    assert quantiles.quantiles(total, (0.5,)) == [_sorted_quantile([1, 1, 4, 4, 4], 0.5)]
+    quantiles.add(total, [9, 1], -1)
+    try:
+        quantiles.quantiles(total, (0.5,))
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("negative counts must be refused")
