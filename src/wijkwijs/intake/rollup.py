@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -359,6 +360,21 @@ def _fact_key(group: str, fact: Fact) -> Any:
     return _key(group, fact.key(_DIMENSION[group]))
 
 
+@contextmanager
+def snapshot() -> Iterator[None]:
+    """One consistent view for the reader: a refresh that commits halfway cannot drop a period.
+
+    On PostgreSQL a REPEATABLE READ transaction when we start one (inside a caller's transaction
+    the caller's isolation applies); SQLite reads within one transaction see one snapshot anyway.
+    """
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
 def collect(*, group: str, now: datetime, since: datetime | None, until: datetime | None, use_rollup: bool = True) -> dict[Any, Tally]:
     """Received, escalations and duration histograms per group key, for items received in [since, until).
 
@@ -387,8 +403,9 @@ def _plan(*, group: str, now: datetime, since: datetime | None, until: datetime 
     if first_full > last_full:
         return [(since, until)]
     ranges: list[Range] = [(since, day_start(first_full)), (day_start(last_full + _ONE_DAY), until)]
-    stale = set(ThroughputDirty.objects.filter(day__gte=first_full, day__lte=last_full).values_list("day", flat=True))
-    stale |= unseen_escalation_days()
+    # escalations first, then the markers: a refresh committing in between turns the one into the other
+    stale = unseen_escalation_days()
+    stale |= set(ThroughputDirty.objects.filter(day__gte=first_full, day__lte=last_full).values_list("day", flat=True))
     stale_by_month: dict[date, list[date]] = defaultdict(list)
     for d in stale:
         stale_by_month[month_of(d)].append(d)

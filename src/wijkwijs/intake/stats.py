@@ -77,7 +77,10 @@ def throughput(
     """The figures per group for the items received in [since, until); ``use_rollup=False`` reads all items."""
     if group not in GROUPS:
         raise ValueError(f"unknown group {group}")
-    tallies = rollup.collect(group=group, now=now, since=since, until=until, use_rollup=use_rollup)
+    with rollup.snapshot():
+        tallies = rollup.collect(group=group, now=now, since=since, until=until, use_rollup=use_rollup)
+        now_counts = _now_counts(group=group, now=now, since=since, until=until)
+        labels = _labels(group, list(tallies))
     rows: dict[Any, Row] = {}
     for key, tally in tallies.items():
         if not tally.received:
@@ -87,10 +90,9 @@ def throughput(
         rows[key] = Row(key=key, label="", received=tally.received, escalations=tally.escalations,
                         first_median=_days(first_q[0]), first_p90=_days(first_q[1]),
                         resolution_median=_days(res_q[0]), resolution_p90=_days(res_q[1]))
-    for key, n_open, n_overdue in _now_counts(group=group, now=now, since=since, until=until):
+    for key, n_open, n_overdue in now_counts:
         if key in rows:
             rows[key].open, rows[key].overdue = n_open, n_overdue
-    labels = _labels(group, list(rows))
     for k, row in rows.items():
         row.label = labels[k]
     return sorted(rows.values(), key=lambda r: (r.key is None, r.key) if group == "month" else (-r.received, r.label))
