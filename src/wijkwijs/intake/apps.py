@@ -20,6 +20,8 @@ class IntakeConfig(AppConfig):
             lambda: timedelta(minutes=int(getattr(settings, "INTAKE_ESCALATION_EVERY_MINUTES", 15))),
         )
         periodic.register("intake.anonymise_expired_contacts", tasks.anonymise_expired_contacts, lambda: timedelta(days=1))
+        # the dashboard is exact without it (dirty days are read from the items), only slower
+        periodic.register("intake.refresh_throughput", tasks.refresh_throughput, lambda: timedelta(minutes=5))
 
         nav.register(nav.NavItem(label=_("Report"), url_name="intake:submit", order=30, sections=("intake:submit", "intake:status")))
         nav.register(

@@ -23,7 +23,7 @@ from wijkwijs.accounts.models import Department
 from wijkwijs.areas.selectors import area_lookup
 from wijkwijs.audit.services import record
 from wijkwijs.core.errors import DomainError, Problem
-from wijkwijs.intake import clock, notify, routing, suggest, taxonomy, uploads, workflow
+from wijkwijs.intake import clock, notify, rollup, routing, suggest, taxonomy, uploads, workflow
 from wijkwijs.intake.escalation import contacts_anonymise_expired, item_escalate, items_escalate_overdue  # noqa: F401
 from wijkwijs.intake.models import (
     AdviceType,
@@ -144,6 +144,7 @@ def item_submit(
     if not defer:
         clock.reschedule(item)
     item.save()
+    rollup.item_touched(item)
     StatusChange.objects.create(item=item, from_state="", to_state=State.NEW, action="submit", at=now,
                                 actor=item.submitted_by, actor_label=_label(actor, "melder"))
     if name.strip() or email.strip() or phone.strip():
@@ -189,6 +190,7 @@ def item_process(*, item: Item, now: datetime) -> Item:
     clock.recompute_deadlines(item, now=now)
     clock.reschedule(item)
     item.save()
+    rollup.item_touched(item)  # the wijk may have changed
     rule = routing.match(category=item.category, kind=item.kind, areas=[item.buurt, item.wijk]) if item.category else None
     if rule is not None:
         _route(item, department=rule.department, rule=rule, automatic=True, reason="", actor=None, now=now, notify_submitter=False)
@@ -233,6 +235,7 @@ def _transition(
     clock.recompute_deadlines(item, now=now)
     clock.reschedule(item)
     item.save()
+    rollup.item_touched(item)
     record(actor=actor, action=f"intake.{transition.action}", obj=item, now=now,
            data={"from": source, "to": target, "change": change.pk})
     if notify_submitter and change.public and workflow.is_public(target):
@@ -311,6 +314,7 @@ def item_take(*, item: Item, actor: Any, now: datetime) -> Item:
     elif item.state in (State.IN_PROGRESS, State.WAITING):
         item.updated_at = now
         item.save(update_fields=["owner", "owner_department", "updated_at"])
+        rollup.item_touched(item)  # the department may have changed
         record(actor=actor, action="intake.taken", obj=item, now=now)
     else:
         raise DomainError(_("A handled item cannot be taken; reopen it first."))

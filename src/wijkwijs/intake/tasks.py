@@ -60,3 +60,11 @@ def anonymise_expired_contacts() -> int:
     from wijkwijs.intake.escalation import contacts_anonymise_expired
 
     return contacts_anonymise_expired(now=now(), actor=None)
+
+
+@task()
+def refresh_throughput() -> dict[str, int]:
+    """Bring the throughput roll-up up to date (idempotent; two runs at once wait for each other)."""
+    from wijkwijs.intake.rollup import throughput_refresh
+
+    return throughput_refresh(now=now())
