@@ -11,6 +11,4 @@ class MonitoringConfig(AppConfig):
         from wijkwijs.core import nav
         from wijkwijs.monitoring import panels  # noqa: F401  (registers the area page panels)
 
-        nav.register(nav.NavItem(label=_("Monitor"), url_name="monitoring:map", order=20, sections=("monitoring:",)))
-        nav.register(nav.NavItem(label=_("Read in figures"), url_name="monitoring:upload", order=90,
-                                 perm="monitoring.import_observations", sections=("monitoring:upload",)))
+        nav.register(nav.NavItem(label=_("Monitor"), url_name="monitoring:map", order=20, sections=("monitoring:",)))  # uploads: in the section navigation
