@@ -204,8 +204,8 @@ def _cbs_import(*, paths: list[Path], actor: Any, now: datetime, period: str | N
             if r.code in new_codes and ("GM" + r.code[2:6]) in redivided and r.period.isdigit():
                 Area.objects.filter(code=r.code, valid_from__isnull=True).update(valid_from=date(int(r.period), 1, 1))
     progress("areas", summary.areas_added, len(rows))
-    _store_rows(rows, source, summary, progress)
-    _store_attributes(rows, source)
+    area_ids = _store_rows(rows, source, summary, progress)
+    _store_attributes(rows, source, area_ids)
     record(actor=actor, action="monitoring.cbs_imported", now=now, data=summary.as_dict())
     return summary
 
@@ -216,9 +216,10 @@ def _store_rows(
     summary: CbsImportSummary,
     progress: Progress,
     catalogue: dict[str, catalogue_data.Indicator] | None = None,
-) -> None:
+) -> dict[str, int]:
     """Add or change the observations of ``rows`` (their areas exist): bulk inserts, and one
-    query to find what is stored already, so a re-import changes nothing."""
+    query to find what is stored already, so a re-import changes nothing. Returns the area ids
+    by code."""
     in_file = {r.code for r in rows}
     qs = Area.objects.all() if len(in_file) > 500 else Area.objects.filter(code__in=in_file)
     area_ids = {code: pk for code, pk in qs.values_list("code", "pk") if code in in_file}
@@ -270,13 +271,14 @@ def _store_rows(
     Observation.objects.bulk_update(to_update, ["value", "status"], batch_size=1000)
     summary.changed = len(to_update)
     progress("observations", total, total)
+    return area_ids
 
 
 #: Text columns of a CBS file that are kept per area and period (see ``AreaAttribute``).
 STORED_ATTRIBUTES = (COMPARABLE_ATTRIBUTE,)
 
 
-def _store_attributes(rows: list[Row], source: Source) -> int:
+def _store_attributes(rows: list[Row], source: Source, area_ids: dict[str, int]) -> int:
     """Keep the stored text attributes of ``rows`` (CBS '.' or empty: nothing to keep); returns
     how many were added or changed (0 on a re-import)."""
     wanted = {
@@ -286,14 +288,8 @@ def _store_attributes(rows: list[Row], source: Source) -> int:
     }
     if not wanted:
         return 0
-    codes = {code for code, _, _ in wanted}
-    qs = Area.objects.all() if len(codes) > 500 else Area.objects.filter(code__in=codes)
-    area_ids = {code: pk for code, pk in qs.values_list("code", "pk") if code in codes}
-    existing = {
-        (a, p, k): (pk, v) for pk, a, p, k, v in AreaAttribute.objects.filter(
-            key__in=STORED_ATTRIBUTES, period__in={p for _, p, _ in wanted}
-        ).values_list("pk", "area_id", "period", "key", "value")
-    }
+    stored = AreaAttribute.objects.filter(key__in=STORED_ATTRIBUTES, period__in={p for _, p, _ in wanted})
+    existing = {(a, p, k): (pk, v) for pk, a, p, k, v in stored.values_list("pk", "area_id", "period", "key", "value")}
     fresh, changed = [], []
     for (code, period, key), value in sorted(wanted.items()):
         old = existing.get((area_ids[code], period, key))
