@@ -35,6 +35,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from wijkwijs.budgeting.rules import mes_kernels as kern
 from wijkwijs.budgeting.rules.voter_types import VoterTypes, collapse
 
 TOL = 1e-9
@@ -104,14 +105,45 @@ class ParamMes:
                 touch[self.sup[j], j] = True
         self.overlap = [touch[self.sup[j]].any(axis=0) if self.cand[j] else None
                         for j in range(self.m)]
+        # flat (CSR) copies for the compiled kernels: project j owns ptr[j]:ptr[j+1]
+        lens = [len(x) for x in self.sup]
+        self.ptr = np.zeros(self.m + 1, dtype=np.int64)
+        np.cumsum(lens, out=self.ptr[1:])
+
+        def flat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+            if not parts:
+                return np.zeros(0, dtype=dtype)
+            return np.ascontiguousarray(np.concatenate(parts), dtype=dtype)
+
+        self.sup_f = flat(self.sup, np.int64)
+        self.w_f = flat(self.w, np.float64)
+        self.cnt_f = flat(self.cnt, np.float64)
+        self.cw_f = flat(self.cw, np.float64)
+        self.unit_a = np.array(self.unit, dtype=np.bool_)
+        longest = max(lens, default=0) + 1
+        self._ratio_buf = np.empty(longest)
+        self._x_buf = np.empty(longest)
+        self._poor_buf = np.empty(longest, dtype=np.int64)
+        self._near_buf = np.empty(self.m + 1, dtype=np.int64)
 
     # -- one project ------------------------------------------------------------------
     def _price(self, j: int, al: np.ndarray, be: np.ndarray, k: float
-               ) -> tuple[float, list[float], np.ndarray]:
+               ) -> tuple[float, tuple[float, float, float, float, float]]:
+        """(rho, cache row) of project j at k; rho inf when unaffordable (compiled kernel,
+        :func:`mes_kernels.price`; :meth:`_price_ref` is the NumPy reference)."""
+        st, rho, A, B, WP, sa, sb = kern.price(
+            j, al, be, k, self.ptr, self.sup_f, self.w_f, self.cnt_f, self.cw_f, self.c,
+            self.W, self.Winv, self.unit_a, TOL, self._ratio_buf, self._x_buf)
+        if st == kern.EXACT:
+            raise NeedExact
+        return rho, (A, B, WP, sa, sb)
+
+    def _price_ref(self, j: int, al: np.ndarray, be: np.ndarray, k: float
+                   ) -> tuple[float, list[float], np.ndarray]:
         """(rho, cache row, ratios) of project j at k; rho inf when unaffordable.
 
-        Written with few NumPy calls (the hot path of iterated MES); the arithmetic is the
-        plain one: sort the supporters by budget per weight, water-fill."""
+        The NumPy version of the kernel (reference for ``tests/test_rules_engine.py``); the
+        arithmetic is the plain one: sort the supporters by budget per weight, water-fill."""
         s = self.sup[j]
         a, b = al[s], be[s]
         cnt, c = self.cnt[j], self.c[j]
@@ -327,13 +359,11 @@ class ParamMes:
         lb = np.full(self.m, INF)
         lb[idx] = self._lower(cache, kf, idx)
         fresh = np.zeros(self.m, dtype=bool)
-        info: dict[int, np.ndarray] = {}  # ratios of the fresh projects (from their pricing)
         reused = len(order)
         old = prev.rounds if prev is not None and not certify else []
         pending: list[tuple[Snapshot, np.ndarray, float]] = []
         while True:
             snap = Snapshot(al.copy(), be.copy(), None, active.copy())
-            best, near = INF, []
             r = len(rounds)
             thr = -INF
             if certify:
@@ -341,23 +371,16 @@ class ParamMes:
                     return None
                 rs = prev.rounds[r]
                 thr = INF if rs.winner < 0 else rs.r0 + rs.r1 * left
-            cand = active.nonzero()[0]
-            cand = cand[lb[cand].argsort(kind="stable")].tolist()
-            lbl = lb[cand].tolist()
-            for j, lbj in zip(cand, lbl, strict=True):
-                if lbj > max(best, thr) * (1 + TOL) or lbj == INF:
-                    # INF: unaffordable at this k (priced so, or its cached money falls short
-                    # by more than the margin); budgets only fall within a run, so it stays so
-                    break
-                if not fresh[j]:
-                    lbj, row, ratio = self._price(j, al, be, kf)
-                    cache[j] = row
-                    lb[j] = lbj
-                    fresh[j] = True
-                    info[j] = ratio
-                if lbj == INF:
-                    continue
-                best = min(best, lbj)
+            # pricing (compiled): active projects by increasing lower bound, priced until
+            # the bound passes max(best, thr); an INF bound is unaffordable at this k
+            # (priced so, or its cached money falls short by more than the margin), and
+            # budgets only fall within a run, so it stays so
+            st, best, n_near = kern.select(
+                active, lb, fresh, cache, thr, al, be, kf, self.ptr, self.sup_f, self.w_f,
+                self.cnt_f, self.cw_f, self.c, self.W, self.Winv, self.unit_a, TOL,
+                self._ratio_buf, self._x_buf, self._near_buf)
+            if st == kern.EXACT:
+                raise NeedExact
             if best == INF:  # nothing affordable: valid until some rival becomes affordable
                 if certify and thr != INF:
                     return None
@@ -369,7 +392,7 @@ class ParamMes:
                 snap.cache = cache.copy()
                 rounds.append(snap)
                 break
-            near = (active & fresh & (lb <= best * (1 + TOL))).nonzero()[0].tolist()
+            near = self._near_buf[:n_near].tolist()
             if len(near) > 1:
                 weffs = {j: self._weff(j, cache[j]) for j in near}
                 if min(weffs.values()) == 0:
@@ -380,23 +403,16 @@ class ParamMes:
             if certify and not self._certified(win, thr, rs, lb, cache, active, fresh):
                 return None
             # winner: affine price and validity of its poor set
-            s = self.sup[win]
             c, W = self.c[win], self.W[win]
             A, B, WP = cache[win, 0], cache[win, 1], cache[win, 2]
             q0, q1 = (c - A) / (W - WP), -B / (W - WP)
             q = q0 + q1 * kf
-            ratio = info[win] if win in info else self._price(win, al, be, kf)[2]
-            if np.any(np.abs(ratio - q) <= TOL * q):
+            # pay (compiled): poor types pay all, the rest q(k) w; end = the poor set's validity
+            npoor, end = kern.pay(win, al, be, kf, float(q0), float(q1), float(q), self.ptr,
+                                  self.sup_f, self.w_f, self.unit_a, TOL, self._poor_buf)
+            if npoor < 0:
                 raise NeedExact
-            w = self.w[win]
-            poor = ratio < q
-            end = INF
-            sp = s[poor]
-            if len(sp):
-                a_p, b_p, w_p = al[sp], be[sp], w[poor]
-                den = b_p - q1 * w_p
-                lim = np.divide(q0 * w_p - a_p, den, out=np.full(len(den), INF), where=den > 0)
-                end = float(lim.min())
+            sp = self._poor_buf[:npoor].copy()
             snap.winner = win
             snap.r0, snap.r1, snap.weff = q0 / c, q1 / c, self._weff(win, cache[win])
             snap.cache = cache.copy()
@@ -404,13 +420,6 @@ class ParamMes:
             snap.poor = sp
             rounds.append(snap)
             order.append(win)
-            # pay
-            rp = ~poor
-            rich, w_r = s[rp], w[rp]
-            al[sp] = 0.0
-            be[sp] = 0.0
-            al[rich] -= q0 * w_r
-            be[rich] -= q1 * w_r
             active[win] = False
             lb[win] = INF
             fresh &= ~self.overlap[win]
@@ -437,7 +446,6 @@ class ParamMes:
                 lb = np.full(self.m, INF)
                 lb[idx] = self._lower(cache, kf, idx)
                 fresh = np.zeros(self.m, dtype=bool)
-                info = {}
         if pending:
             ends = self._danger_batch(
                 np.stack([p[1] for p in pending]), np.stack([p[0].active for p in pending]),

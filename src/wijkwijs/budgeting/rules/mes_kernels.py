@@ -1,0 +1,236 @@
+"""Compiled (Numba) kernels of the parametric MES engine's per-round hot path.
+
+:mod:`mes_param` spends most of its time in a few small operations per round: pricing a
+project at ``k`` (water-filling over its supporter types) and paying for the winner. As
+NumPy code each is ~15 calls of a few microseconds over arrays of tens to thousands of
+elements; here each is one call of an ``@njit(cache=True)`` loop over plain float64/int64
+arrays (supporter lists flattened CSR-style: project ``j`` owns ``ptr[j]:ptr[j+1]``).
+
+The arithmetic is the same as the NumPy version's, elementwise formula for elementwise
+formula; only the order of the sums differs (sequential loops here, BLAS dot / pairwise sums
+in NumPy). Soundness does not rest on either order: every float decision of the engine is
+accepted only with a relative margin ``TOL = 1e-9`` (a near tie, a supporter paying almost
+exactly all she has, money almost exactly the cost raise :class:`NeedExact` and that ``k``
+runs on the exact engine). A sequential sum of ``n`` nonnegative terms has a relative error
+of at most ``(n - 1) * 2**-53``, i.e. below ``2e-12`` for the largest supporter list of the
+shared instances (12,000 types on Budapest), and at most ``~1e-11`` for ``n < 10**5``: three
+orders of magnitude inside the margin, the same as NumPy's order (whose bound is smaller but
+was never relied on beyond the margin either). Budgets ``alpha + beta k`` are sums of
+nonnegative terms only after the subtraction of payments, which is done with the same single
+operations (``alpha -= q0 w``) in both versions.
+
+Without Numba the same functions run as plain Python (``njit`` falls back to the identity),
+which is correct but slow; Numba is a dependency, so this only matters for debugging
+(``NUMBA_DISABLE_JIT=1``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+try:
+    from numba import njit as _njit
+except ImportError:  # pragma: no cover - numba is a dependency
+    _njit = None
+
+
+def _jit(func: Callable[..., Any]) -> Callable[..., Any]:
+    if _njit is None:  # pragma: no cover
+        return func
+    return _njit(cache=True, nogil=True)(func)  # type: ignore[no-any-return]
+
+
+INF = math.inf
+
+# price status
+OK, EXACT, SHORT = 0, 1, 2
+
+
+@_jit
+def price(j: int, al: np.ndarray, be: np.ndarray, k: float, ptr: np.ndarray,
+          sup: np.ndarray, wf: np.ndarray, cntf: np.ndarray, cwf: np.ndarray,
+          cost: np.ndarray, wsum: np.ndarray, winv: np.ndarray, unit: np.ndarray,
+          tol: float, ratio: np.ndarray, xs: np.ndarray
+          ) -> tuple[int, float, float, float, float, float, float]:
+    """(status, rho, A_P, B_P, W_P, A_all, B_all) of project ``j`` at ``k``.
+
+    status ``EXACT``: the supporters' money is within the margin of the cost; ``SHORT``:
+    unaffordable (rho inf). ``ratio``/``xs`` are scratch buffers at least as long as the
+    longest supporter list. Same steps as the former NumPy ``ParamMes._price``: only
+    supporters below an upper bound ``U`` of the water level are sorted (stable), then the
+    first ``i`` with ``(c - px_i) / (W - pw_i) <= ratio_i`` gives the poor set."""
+    lo = ptr[j]
+    n = ptr[j + 1] - lo
+    c = cost[j]
+    sa = 0.0
+    sb = 0.0
+    for i in range(n):
+        t = sup[lo + i]
+        sa += al[t] * cntf[lo + i]
+        sb += be[t] * cntf[lo + i]
+    avail = sa + sb * k
+    if abs(avail - c) <= tol * c:
+        return EXACT, INF, 0.0, 0.0, 0.0, sa, sb
+    if avail < c:
+        return SHORT, INF, 0.0, 0.0, 0.0, sa, sb
+    W = wsum[j]
+    q = c / W
+    rmin = INF
+    u = unit[j]
+    for i in range(n):
+        t = sup[lo + i]
+        x = al[t] + be[t] * k
+        xs[i] = x
+        r = x if u else x / wf[lo + i]
+        ratio[i] = r
+        rmin = min(rmin, r)
+    if rmin >= q:
+        return OK, winv[j], 0.0, 0.0, 0.0, sa, sb
+    upper = 2.0 * q
+    goal = c * (1 + 1e-9)
+    while True:
+        s = 0.0
+        for i in range(n):
+            r = ratio[i]
+            s += (r if r < upper else upper) * cwf[lo + i]
+        if s >= goal:
+            break
+        upper *= 2.0
+    n_sub = 0
+    for i in range(n):
+        if ratio[i] < upper:
+            n_sub += 1
+    sub = np.empty(n_sub, dtype=np.int64)
+    m = 0
+    for i in range(n):
+        if ratio[i] < upper:
+            sub[m] = i
+            m += 1
+    order = sub[np.argsort(ratio[sub], kind="mergesort")]
+    px = 0.0
+    pw = 0.0
+    found = -1
+    for m in range(n_sub + 1):
+        if m == n_sub:
+            if n_sub < n:  # the first supporter beyond U is rich
+                found = m
+            break
+        i = order[m]
+        if (c - px) / (W - pw) <= ratio[i]:
+            found = m
+            break
+        px += xs[i] * cntf[lo + i]
+        pw += cwf[lo + i]
+    if found <= 0:
+        return OK, winv[j], 0.0, 0.0, 0.0, sa, sb
+    qv = (c - px) / (W - pw)
+    A = 0.0
+    B = 0.0
+    for m in range(found):
+        i = order[m]
+        t = sup[lo + i]
+        A += al[t] * cntf[lo + i]
+        B += be[t] * cntf[lo + i]
+    return OK, qv / c, A, B, pw, sa, sb
+
+
+@_jit
+def pay(j: int, al: np.ndarray, be: np.ndarray, k: float, q0: float, q1: float, q: float,
+        ptr: np.ndarray, sup: np.ndarray, wf: np.ndarray, unit: np.ndarray, tol: float,
+        poor: np.ndarray) -> tuple[int, float]:
+    """Winner ``j`` pays ``q(k) w`` per type (``q = q0 + q1 k``), poor types all they have.
+
+    Returns (number of poor types, written to ``poor`` in supporter order; -1: a supporter's
+    ratio is within the margin of ``q``, nothing changed) and the last real ``k`` for which
+    the poor set stays poor (``alpha + beta k <= q(k) w``)."""
+    lo = ptr[j]
+    n = ptr[j + 1] - lo
+    u = unit[j]
+    for i in range(n):
+        t = sup[lo + i]
+        x = al[t] + be[t] * k
+        r = x if u else x / wf[lo + i]
+        if abs(r - q) <= tol * q:
+            return -1, INF
+    npoor = 0
+    end = INF
+    for i in range(n):
+        t = sup[lo + i]
+        w = wf[lo + i]
+        x = al[t] + be[t] * k
+        r = x if u else x / w
+        if r < q:
+            poor[npoor] = t
+            npoor += 1
+            den = be[t] - q1 * w
+            if den > 0:
+                lim = (q0 * w - al[t]) / den
+                end = min(end, lim)
+            al[t] = 0.0
+            be[t] = 0.0
+        else:
+            al[t] -= q0 * w
+            be[t] -= q1 * w
+    return npoor, end
+
+
+@_jit
+def select(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndarray,
+           thr: float, al: np.ndarray, be: np.ndarray, k: float, ptr: np.ndarray,
+           sup: np.ndarray, wf: np.ndarray, cntf: np.ndarray, cwf: np.ndarray,
+           cost: np.ndarray, wsum: np.ndarray, winv: np.ndarray, unit: np.ndarray,
+           tol: float, ratio: np.ndarray, xs: np.ndarray, near: np.ndarray
+           ) -> tuple[int, float, int]:
+    """One round's pricing: (status, best rho, number of near-best projects in ``near``).
+
+    Walks the active projects by increasing lower bound ``lb`` (stable) and prices those
+    not fresh until the bound exceeds ``max(best, thr)`` by the margin, updating ``cache``,
+    ``lb`` and ``fresh`` in place (a bound of inf: unaffordable at this k, and it stays so
+    within the run). ``near`` gets every active fresh project within the margin of the best
+    (in project order). Status ``EXACT``: some price was too close to call."""
+    m = len(lb)
+    n_act = 0
+    for j in range(m):
+        if active[j]:
+            n_act += 1
+    cand = np.empty(n_act, dtype=np.int64)
+    i = 0
+    for j in range(m):
+        if active[j]:
+            cand[i] = j
+            i += 1
+    cand = cand[np.argsort(lb[cand], kind="mergesort")]
+    best = INF
+    for i in range(n_act):
+        j = cand[i]
+        lbj = lb[j]
+        if lbj > max(best, thr) * (1 + tol) or lbj == INF:
+            break
+        if not fresh[j]:
+            st, rho, A, B, WP, sa, sb = price(j, al, be, k, ptr, sup, wf, cntf, cwf, cost,
+                                              wsum, winv, unit, tol, ratio, xs)
+            if st == EXACT:
+                return EXACT, INF, 0
+            cache[j, 0] = A
+            cache[j, 1] = B
+            cache[j, 2] = WP
+            cache[j, 3] = sa
+            cache[j, 4] = sb
+            lb[j] = rho
+            fresh[j] = True
+            lbj = rho
+        if lbj == INF:
+            continue
+        best = min(best, lbj)
+    n_near = 0
+    if best < INF:
+        lim = best * (1 + tol)
+        for j in range(m):
+            if active[j] and fresh[j] and lb[j] <= lim:
+                near[n_near] = j
+                n_near += 1
+    return OK, best, n_near
