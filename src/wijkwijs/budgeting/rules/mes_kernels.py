@@ -234,3 +234,122 @@ def select(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndar
                 near[n_near] = j
                 n_near += 1
     return OK, best, n_near
+
+
+@_jit
+def danger(caches: np.ndarray, act: np.ndarray, r0: np.ndarray, r1: np.ndarray,
+           wins: np.ndarray, weffs: np.ndarray, k: float, cost: np.ndarray,
+           wsum: np.ndarray, winv: np.ndarray, rank: np.ndarray, wint: np.ndarray,
+           tol: float) -> np.ndarray:
+    """``ParamMes._danger`` for every round of a run (row ``r``: the cache after round
+    ``r``'s pricing, its active projects, the winner's affine rho and weff).
+
+    Per (round, rival) the same elementwise IEEE operations as ``_danger`` (no sums: only
+    products, quotients, comparisons, max/min), so the floats are the same; a rival is
+    dangerous on the intersection of the half-lines ``T <= S k'`` of (0) affordability,
+    (1) its everyone-rich bound (not when the winner's rho is ``1/weff``), (2) its poor-set
+    bound (not when that is integral and the winner's is too: then compared with integers)."""
+    n_r, m = caches.shape[0], caches.shape[1]
+    out = np.full(n_r, INF)
+    for r in range(n_r):
+        R0 = r0[r]
+        R1 = r1[r]
+        we_w = weffs[r]
+        wrow = we_w > 0
+        win = wins[r]
+        best = INF
+        for j in range(m):
+            if not act[r, j] or j == win:
+                continue
+            A = caches[r, j, 0]
+            B = caches[r, j, 1]
+            WP = caches[r, j, 2]
+            Aa = caches[r, j, 3]
+            Ba = caches[r, j, 4]
+            c = cost[j]
+            has = WP > 0
+            integral = has and A == 0.0 and B == 0.0
+            if wrow:
+                better = rank[j] < rank[win]
+                wi = wint[j]
+                if not (wi > we_w or (wi == we_w and better)):
+                    continue
+                if integral:
+                    we = wi - np.int64(WP)
+                    if not (we > we_w or (we == we_w and better)):
+                        continue
+            lo = -INF
+            hi = INF
+            never = False
+            # (0) affordable: c - Aa <= Ba k'
+            T = c - Aa
+            S = Ba
+            if S > 0:
+                lo = max(lo, T / S)
+            elif S < 0:
+                hi = min(hi, T / S)
+            elif T > 0:
+                never = True
+            if not wrow:  # (1) 1/W <= r0 + r1 k'
+                T = winv[j] - R0
+                S = R1
+                if S > 0:
+                    lo = max(lo, T / S)
+                elif S < 0:
+                    hi = min(hi, T / S)
+                elif T > 0:
+                    never = True
+            if has and not (integral and wrow):  # (2) poor-set bound
+                D = (wsum[j] - WP) * c
+                T = c - A - D * R0
+                S = B + D * R1
+                if S > 0:
+                    lo = max(lo, T / S)
+                elif S < 0:
+                    hi = min(hi, T / S)
+                elif T > 0:
+                    never = True
+            if never:
+                continue
+            lo = max(lo, k)
+            if lo <= hi + tol * max(1.0, abs(hi)):
+                best = min(best, lo)
+        out[r] = best
+    return out
+
+
+@_jit
+def step(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndarray,
+         thr: float, al: np.ndarray, be: np.ndarray, k: float, ptr: np.ndarray,
+         sup: np.ndarray, wf: np.ndarray, cntf: np.ndarray, cwf: np.ndarray,
+         cost: np.ndarray, wsum: np.ndarray, winv: np.ndarray, unit: np.ndarray,
+         tol: float, ratio: np.ndarray, xs: np.ndarray, near: np.ndarray, poor: np.ndarray,
+         overlap: np.ndarray, fuse: bool) -> tuple[int, float, int, int, float, float, float]:
+    """:func:`select`, and when exactly one project is near the best (no tie to break) also
+    its payment (:func:`pay`) and the bookkeeping (bought; projects sharing voters with it
+    are no longer fresh). Returns (status, best, n_near, npoor, end, q0, q1); ``npoor`` is
+    -1 when nothing was paid (``n_near != 1``) and status ``EXACT`` when a price or the
+    payment was too close to call (the run is then abandoned, its state is not reused)."""
+    st, best, n_near = select(active, lb, fresh, cache, thr, al, be, k, ptr, sup, wf, cntf,
+                              cwf, cost, wsum, winv, unit, tol, ratio, xs, near)
+    if not fuse or st != OK or n_near != 1:
+        return st, best, n_near, -1, INF, 0.0, 0.0
+    win = near[0]
+    c = cost[win]
+    W = wsum[win]
+    A = cache[win, 0]
+    B = cache[win, 1]
+    WP = cache[win, 2]
+    q0 = (c - A) / (W - WP)
+    q1 = -B / (W - WP)
+    q = q0 + q1 * k
+    npoor, end = pay(win, al, be, k, q0, q1, q, ptr, sup, wf, unit, tol, poor)
+    if npoor < 0:
+        return EXACT, best, n_near, -1, INF, q0, q1
+    active[win] = False
+    lb[win] = INF
+    m = len(lb)
+    for j in range(m):
+        if overlap[win, j]:
+            fresh[j] = False
+    return OK, best, n_near, npoor, end, q0, q1

@@ -125,6 +125,10 @@ class ParamMes:
         self._x_buf = np.empty(longest)
         self._poor_buf = np.empty(longest, dtype=np.int64)
         self._near_buf = np.empty(self.m + 1, dtype=np.int64)
+        self.overlap_m = np.zeros((self.m, self.m), dtype=np.bool_)
+        for j in range(self.m):
+            if self.cand[j]:
+                self.overlap_m[j] = self.overlap[j]
 
     # -- one project ------------------------------------------------------------------
     def _price(self, j: int, al: np.ndarray, be: np.ndarray, k: float
@@ -267,42 +271,12 @@ class ParamMes:
         """:meth:`_danger` for many rounds at once (one row per round: the cache after that
         round's pricing, the projects active in it, the winner's affine rho and weff).
 
-        The same elementwise formulas as :meth:`_danger`, broadcast over rounds x projects, so
-        the results are the same floats; a run computes all its rounds' validities with this
-        at its end (nothing during the run depends on them)."""
-        n_r = len(wins)
-        c, W = self.c[None, :], self.W[None, :]
-        A, B, WP, Aa, Ba = (caches[:, :, i] for i in range(5))
-        has = WP > 0
-        D = np.where(has, (W - WP) * c, 1.0)
-        R0, R1 = r0[:, None], r1[:, None]
-        wrow = (weffs > 0)[:, None]
-        WE = weffs[:, None]
-        better = self.rank[None, :] < self.rank[wins][:, None]
-        wi = self.Wint_arr[None, :]
-        integral = has & (A == 0.0) & (B == 0.0)
-        we = wi - WP.astype(np.int64)
-        dead = wrow & (~((wi > WE) | ((wi == WE) & better))
-                       | (integral & ~((we > WE) | ((we == WE) & better))))
-        dead |= ~act
-        dead[np.arange(n_r), wins] = True
-        m2 = has & ~(integral & wrow)
-        shape = A.shape
-        T = np.empty((3,) + shape)
-        S = np.empty((3,) + shape)
-        M = np.ones((3,) + shape, dtype=bool)
-        T[0], S[0] = c - Aa, Ba
-        T[1], S[1], M[1] = self.Winv[None, :] - R0, R1, ~wrow
-        T[2], S[2], M[2] = c - A - D * R0, B + D * R1, m2
-        with np.errstate(divide="ignore", invalid="ignore"):
-            V = T / S
-            lo = np.where(M & (S > 0), V, -INF).max(axis=0)
-            hi = np.where(M & (S < 0), V, INF).min(axis=0)
-            never = (M & (S == 0) & (T > 0)).any(axis=0) | dead
-            hi[never] = -INF
-            np.maximum(lo, k, out=lo)
-            ok = lo <= hi + TOL * np.maximum(1.0, np.abs(hi))
-        return np.where(ok, lo, INF).min(axis=1, initial=INF)
+        The same elementwise formulas as :meth:`_danger`, in a compiled loop over rounds x
+        projects (:func:`mes_kernels.danger`), so the results are the same floats; a run
+        computes all its rounds' validities with this at its end (nothing during the run
+        depends on them)."""
+        return kern.danger(caches, act, r0, r1, wins, weffs, k, self.c, self.W, self.Winv,
+                           self.rank, self.Wint_arr, TOL)  # type: ignore[no-any-return]
 
     def _certified(self, win: int, thr: float, rs: Snapshot, lb: np.ndarray,
                    cache: np.ndarray, active: np.ndarray, fresh: np.ndarray) -> bool:
@@ -375,10 +349,13 @@ class ParamMes:
             # the bound passes max(best, thr); an INF bound is unaffordable at this k
             # (priced so, or its cached money falls short by more than the margin), and
             # budgets only fall within a run, so it stays so
-            st, best, n_near = kern.select(
+            # (not fused with the payment when certifying: _certified reads the pre-payment
+            # ``fresh``)
+            st, best, n_near, npoor, end, q0, q1 = kern.step(
                 active, lb, fresh, cache, thr, al, be, kf, self.ptr, self.sup_f, self.w_f,
                 self.cnt_f, self.cw_f, self.c, self.W, self.Winv, self.unit_a, TOL,
-                self._ratio_buf, self._x_buf, self._near_buf)
+                self._ratio_buf, self._x_buf, self._near_buf, self._poor_buf,
+                self.overlap_m, not certify)
             if st == kern.EXACT:
                 raise NeedExact
             if best == INF:  # nothing affordable: valid until some rival becomes affordable
@@ -392,37 +369,42 @@ class ParamMes:
                 snap.cache = cache.copy()
                 rounds.append(snap)
                 break
-            near = self._near_buf[:n_near].tolist()
-            if len(near) > 1:
-                weffs = {j: self._weff(j, cache[j]) for j in near}
-                if min(weffs.values()) == 0:
-                    raise NeedExact
-                win = min(near, key=lambda j: (-weffs[j], self.rank[j]))
+            if npoor >= 0:  # one winner, already paid (kern.step)
+                win = int(self._near_buf[0])
             else:
-                win = near[0]
-            if certify and not self._certified(win, thr, rs, lb, cache, active, fresh):
-                return None
-            # winner: affine price and validity of its poor set
-            c, W = self.c[win], self.W[win]
-            A, B, WP = cache[win, 0], cache[win, 1], cache[win, 2]
-            q0, q1 = (c - A) / (W - WP), -B / (W - WP)
-            q = q0 + q1 * kf
-            # pay (compiled): poor types pay all, the rest q(k) w; end = the poor set's validity
-            npoor, end = kern.pay(win, al, be, kf, float(q0), float(q1), float(q), self.ptr,
-                                  self.sup_f, self.w_f, self.unit_a, TOL, self._poor_buf)
-            if npoor < 0:
-                raise NeedExact
+                near = self._near_buf[:n_near].tolist()
+                if len(near) > 1:
+                    weffs = {j: self._weff(j, cache[j]) for j in near}
+                    if min(weffs.values()) == 0:
+                        raise NeedExact
+                    win = min(near, key=lambda j: (-weffs[j], self.rank[j]))
+                else:
+                    win = near[0]
+                if certify and not self._certified(win, thr, rs, lb, cache, active, fresh):
+                    return None
+                # winner: affine price; pay (compiled): poor types pay all, the rest q(k) w;
+                # end = the poor set's validity
+                c, W = self.c[win], self.W[win]
+                A, B, WP = cache[win, 0], cache[win, 1], cache[win, 2]
+                q0, q1 = (c - A) / (W - WP), -B / (W - WP)
+                q = q0 + q1 * kf
+                npoor, end = kern.pay(win, al, be, kf, float(q0), float(q1), float(q),
+                                      self.ptr, self.sup_f, self.w_f, self.unit_a, TOL,
+                                      self._poor_buf)
+                if npoor < 0:
+                    raise NeedExact
+                active[win] = False
+                lb[win] = INF
+                fresh &= ~self.overlap[win]
             sp = self._poor_buf[:npoor].copy()
             snap.winner = win
+            c = self.c[win]
             snap.r0, snap.r1, snap.weff = q0 / c, q1 / c, self._weff(win, cache[win])
             snap.cache = cache.copy()
             pending.append((snap, snap.cache, end))  # rivals' validity: at the end, batched
             snap.poor = sp
             rounds.append(snap)
             order.append(win)
-            active[win] = False
-            lb[win] = INF
-            fresh &= ~self.overlap[win]
             r = len(rounds) - 1
             if not (r < len(old) and old[r].winner == win and np.array_equal(old[r].poor, snap.poor)):
                 old = []  # this run's state now differs from the old run's
