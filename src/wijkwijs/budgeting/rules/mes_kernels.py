@@ -51,6 +51,72 @@ OK, EXACT, SHORT = 0, 1, 2
 
 
 @_jit
+def _stable_argsort(vals: np.ndarray) -> np.ndarray:
+    """``np.argsort(vals, kind="stable")``: the same permutation (ties in index order).
+
+    A natural merge sort: the nondecreasing runs of the input are merged pairwise (the left
+    run wins ties, which keeps equal values in index order). Budgets are often equal (a
+    run's start) or already in long runs, where this is one or a few passes; with short
+    runs Numba's (stable) mergesort is faster. Numba's quicksort is not stable (and
+    degrades on many equal keys)."""
+    n = len(vals)
+    src = np.arange(n)
+    if n < 2:
+        return src
+    bounds = np.empty(n + 1, dtype=np.int64)
+    nb = 0
+    bounds[0] = 0
+    for i in range(1, n):
+        if vals[i] < vals[i - 1]:
+            nb += 1
+            bounds[nb] = i
+    nb += 1
+    bounds[nb] = n
+    if nb == 1:
+        return src
+    if 8 * nb > n:  # short runs (e.g. random order): Numba's mergesort is faster
+        return np.argsort(vals, kind="mergesort")
+    dst = np.empty(n, dtype=np.int64)
+    while nb > 1:
+        new_nb = 0
+        r = 0
+        while r < nb:
+            lo = bounds[r]
+            if r + 1 < nb:
+                mid = bounds[r + 1]
+                hi = bounds[r + 2]
+                i, j, o = lo, mid, lo
+                while i < mid and j < hi:
+                    if vals[src[j]] < vals[src[i]]:
+                        dst[o] = src[j]
+                        j += 1
+                    else:
+                        dst[o] = src[i]
+                        i += 1
+                    o += 1
+                while i < mid:
+                    dst[o] = src[i]
+                    i += 1
+                    o += 1
+                while j < hi:
+                    dst[o] = src[j]
+                    j += 1
+                    o += 1
+                r += 2
+            else:
+                hi = bounds[r + 1]
+                for o in range(lo, hi):
+                    dst[o] = src[o]
+                r += 1
+            bounds[new_nb] = lo
+            new_nb += 1
+        bounds[new_nb] = n
+        nb = new_nb
+        src, dst = dst, src
+    return src
+
+
+@_jit
 def price(j: int, al: np.ndarray, be: np.ndarray, k: float, ptr: np.ndarray,
           sup: np.ndarray, wf: np.ndarray, cntf: np.ndarray, cwf: np.ndarray,
           cost: np.ndarray, wsum: np.ndarray, winv: np.ndarray, unit: np.ndarray,
@@ -110,7 +176,7 @@ def price(j: int, al: np.ndarray, be: np.ndarray, k: float, ptr: np.ndarray,
         if ratio[i] < upper:
             sub[m] = i
             m += 1
-    order = sub[np.argsort(ratio[sub], kind="mergesort")]
+    order = sub[_stable_argsort(ratio[sub])]
     px = 0.0
     pw = 0.0
     found = -1
