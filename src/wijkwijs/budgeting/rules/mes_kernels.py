@@ -134,10 +134,19 @@ def price(j: int, al: np.ndarray, be: np.ndarray, k: float, ptr: np.ndarray,
     c = cost[j]
     sa = 0.0
     sb = 0.0
-    for i in range(n):
+    rmin = INF
+    u = unit[j]
+    for i in range(n):  # one pass: money, budgets at k, ratios (gathered once)
         t = sup[lo + i]
-        sa += al[t] * cntf[lo + i]
-        sb += be[t] * cntf[lo + i]
+        a = al[t]
+        b = be[t]
+        sa += a * cntf[lo + i]
+        sb += b * cntf[lo + i]
+        x = a + b * k
+        xs[i] = x
+        r = x if u else x / wf[lo + i]
+        ratio[i] = r
+        rmin = min(rmin, r)
     avail = sa + sb * k
     if abs(avail - c) <= tol * c:
         return EXACT, INF, 0.0, 0.0, 0.0, sa, sb
@@ -145,15 +154,6 @@ def price(j: int, al: np.ndarray, be: np.ndarray, k: float, ptr: np.ndarray,
         return SHORT, INF, 0.0, 0.0, 0.0, sa, sb
     W = wsum[j]
     q = c / W
-    rmin = INF
-    u = unit[j]
-    for i in range(n):
-        t = sup[lo + i]
-        x = al[t] + be[t] * k
-        xs[i] = x
-        r = x if u else x / wf[lo + i]
-        ratio[i] = r
-        rmin = min(rmin, r)
     if rmin >= q:
         return OK, winv[j], 0.0, 0.0, 0.0, sa, sb
     upper = 2.0 * q
