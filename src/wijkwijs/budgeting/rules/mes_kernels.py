@@ -12,12 +12,14 @@ in NumPy). Soundness does not rest on either order: every float decision of the 
 accepted only with a relative margin ``TOL = 1e-9`` (a near tie, a supporter paying almost
 exactly all she has, money almost exactly the cost raise :class:`NeedExact` and that ``k``
 runs on the exact engine). A sequential sum of ``n`` nonnegative terms has a relative error
-of at most ``(n - 1) * 2**-53``, i.e. below ``2e-12`` for the largest supporter list of the
-shared instances (12,000 types on Budapest), and at most ``~1e-11`` for ``n < 10**5``: three
-orders of magnitude inside the margin, the same as NumPy's order (whose bound is smaller but
-was never relied on beyond the margin either). Budgets ``alpha + beta k`` are sums of
-nonnegative terms only after the subtraction of payments, which is done with the same single
-operations (``alpha -= q0 w``) in both versions.
+of at most ``(n - 1) * 2**-53`` plus one rounding per product, i.e. below ``2e-12`` for the
+longest supporter list of the shared instances (12,000 types on Budapest) and below
+``1.2e-11`` for ``n <= 10**5``: two to three orders of magnitude inside the margin (the
+NumPy version did not rely on its order either; BLAS does not specify one). Lower bounds
+``(c - sum_P budget) / (W - W_P)`` hold for any voter set ``P``, so a last-bit difference
+in a cached row cannot make a bound wrong by more than the margin, and :func:`danger` has
+no sums at all (the same floats as ``ParamMes._danger``). Payments use the same single
+operations (``alpha -= q0 w``) as before.
 
 Without Numba the same functions run as plain Python (``njit`` falls back to the identity),
 which is correct but slow; Numba is a dependency, so this only matters for debugging
