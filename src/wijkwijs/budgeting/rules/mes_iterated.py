@@ -16,15 +16,22 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wijkwijs.budgeting.rules.mes_engine import MesEngine, MesRun
-from wijkwijs.budgeting.rules.mes_param import ParamMes, iterate
 from wijkwijs.budgeting.rules.pabulib_io import PBInstance
+
+if TYPE_CHECKING:
+    from wijkwijs.budgeting.rules.mes_param import ParamMes
+
+# The parametric engine (and with it Numba and its compiled kernels, ~0.3-0.7 s to load) is
+# imported on first use, so a web process or a greedy rule does not pay for it.
 
 
 def _param(instance: PBInstance, engine: MesEngine, costs: list[Fraction],
            b0: Fraction) -> ParamMes:
+    from wijkwijs.budgeting.rules.mes_param import ParamMes
+
     return ParamMes(engine.n, costs, engine.types.sup, engine.types.w,
                     engine.candidates, engine.tie_rank, b0, types=engine.types)
 
@@ -53,6 +60,8 @@ def pabutools_add1(instance: PBInstance, engine: MesEngine) -> tuple[MesRun, dic
         if all(j in taken or spent + icosts[j] > ibudget for j in cands):
             return "stop"
         return "go"
+
+    from wijkwijs.budgeting.rules.mes_param import iterate
 
     param = _param(instance, engine, costs, b0)
     order, k, stats = iterate(param, lambda kk: engine.run(b0 + kk).order, 0, decide)
@@ -92,6 +101,8 @@ def official_add1(engine: MesEngine, costs: list[Fraction], budget: Fraction,
         if sum(icosts[j] for j in order) > ibudget:
             return "back"
         return "stop" if set(order) == everything else "go"
+
+    from wijkwijs.budgeting.rules.mes_param import iterate
 
     param = _param(instance, engine, costs, base)
     order, k, stats = iterate(param, lambda kk: engine.run(base + kk).order, 1, decide)

@@ -35,6 +35,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from wijkwijs.budgeting.rules import mes_kernels as kern
 from wijkwijs.budgeting.rules.voter_types import VoterTypes, collapse
 
 TOL = 1e-9
@@ -104,14 +105,49 @@ class ParamMes:
                 touch[self.sup[j], j] = True
         self.overlap = [touch[self.sup[j]].any(axis=0) if self.cand[j] else None
                         for j in range(self.m)]
+        # flat (CSR) copies for the compiled kernels: project j owns ptr[j]:ptr[j+1]
+        lens = [len(x) for x in self.sup]
+        self.ptr = np.zeros(self.m + 1, dtype=np.int64)
+        np.cumsum(lens, out=self.ptr[1:])
+
+        def flat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+            if not parts:
+                return np.zeros(0, dtype=dtype)
+            return np.ascontiguousarray(np.concatenate(parts), dtype=dtype)
+
+        self.sup_f = flat(self.sup, np.int64)
+        self.w_f = flat(self.w, np.float64)
+        self.cnt_f = flat(self.cnt, np.float64)
+        self.cw_f = flat(self.cw, np.float64)
+        self.unit_a = np.array(self.unit, dtype=np.bool_)
+        longest = max(lens, default=0) + 1
+        self._ratio_buf = np.empty(longest)
+        self._x_buf = np.empty(longest)
+        self._poor_buf = np.empty(longest, dtype=np.int64)
+        self._near_buf = np.empty(self.m + 1, dtype=np.int64)
+        self.overlap_m = np.zeros((self.m, self.m), dtype=np.bool_)
+        for j in range(self.m):
+            if self.cand[j]:
+                self.overlap_m[j] = self.overlap[j]
 
     # -- one project ------------------------------------------------------------------
     def _price(self, j: int, al: np.ndarray, be: np.ndarray, k: float
-               ) -> tuple[float, list[float], np.ndarray]:
+               ) -> tuple[float, tuple[float, float, float, float, float]]:
+        """(rho, cache row) of project j at k; rho inf when unaffordable (compiled kernel,
+        :func:`mes_kernels.price`; :meth:`_price_ref` is the NumPy reference)."""
+        st, rho, A, B, WP, sa, sb = kern.price(
+            j, al, be, k, self.ptr, self.sup_f, self.w_f, self.cnt_f, self.cw_f, self.c,
+            self.W, self.Winv, self.unit_a, TOL, self._ratio_buf, self._x_buf)
+        if st == kern.EXACT:
+            raise NeedExact
+        return rho, (A, B, WP, sa, sb)
+
+    def _price_ref(self, j: int, al: np.ndarray, be: np.ndarray, k: float
+                   ) -> tuple[float, list[float], np.ndarray]:
         """(rho, cache row, ratios) of project j at k; rho inf when unaffordable.
 
-        Written with few NumPy calls (the hot path of iterated MES); the arithmetic is the
-        plain one: sort the supporters by budget per weight, water-fill."""
+        The NumPy version of the kernel (reference for ``tests/test_rules_engine.py``); the
+        arithmetic is the plain one: sort the supporters by budget per weight, water-fill."""
         s = self.sup[j]
         a, b = al[s], be[s]
         cnt, c = self.cnt[j], self.c[j]
@@ -235,42 +271,12 @@ class ParamMes:
         """:meth:`_danger` for many rounds at once (one row per round: the cache after that
         round's pricing, the projects active in it, the winner's affine rho and weff).
 
-        The same elementwise formulas as :meth:`_danger`, broadcast over rounds x projects, so
-        the results are the same floats; a run computes all its rounds' validities with this
-        at its end (nothing during the run depends on them)."""
-        n_r = len(wins)
-        c, W = self.c[None, :], self.W[None, :]
-        A, B, WP, Aa, Ba = (caches[:, :, i] for i in range(5))
-        has = WP > 0
-        D = np.where(has, (W - WP) * c, 1.0)
-        R0, R1 = r0[:, None], r1[:, None]
-        wrow = (weffs > 0)[:, None]
-        WE = weffs[:, None]
-        better = self.rank[None, :] < self.rank[wins][:, None]
-        wi = self.Wint_arr[None, :]
-        integral = has & (A == 0.0) & (B == 0.0)
-        we = wi - WP.astype(np.int64)
-        dead = wrow & (~((wi > WE) | ((wi == WE) & better))
-                       | (integral & ~((we > WE) | ((we == WE) & better))))
-        dead |= ~act
-        dead[np.arange(n_r), wins] = True
-        m2 = has & ~(integral & wrow)
-        shape = A.shape
-        T = np.empty((3,) + shape)
-        S = np.empty((3,) + shape)
-        M = np.ones((3,) + shape, dtype=bool)
-        T[0], S[0] = c - Aa, Ba
-        T[1], S[1], M[1] = self.Winv[None, :] - R0, R1, ~wrow
-        T[2], S[2], M[2] = c - A - D * R0, B + D * R1, m2
-        with np.errstate(divide="ignore", invalid="ignore"):
-            V = T / S
-            lo = np.where(M & (S > 0), V, -INF).max(axis=0)
-            hi = np.where(M & (S < 0), V, INF).min(axis=0)
-            never = (M & (S == 0) & (T > 0)).any(axis=0) | dead
-            hi[never] = -INF
-            np.maximum(lo, k, out=lo)
-            ok = lo <= hi + TOL * np.maximum(1.0, np.abs(hi))
-        return np.where(ok, lo, INF).min(axis=1, initial=INF)
+        The same elementwise formulas as :meth:`_danger`, in a compiled loop over rounds x
+        projects (:func:`mes_kernels.danger`), so the results are the same floats; a run
+        computes all its rounds' validities with this at its end (nothing during the run
+        depends on them)."""
+        return kern.danger(caches, act, r0, r1, wins, weffs, k, self.c, self.W, self.Winv,
+                           self.rank, self.Wint_arr, TOL)  # type: ignore[no-any-return]
 
     def _certified(self, win: int, thr: float, rs: Snapshot, lb: np.ndarray,
                    cache: np.ndarray, active: np.ndarray, fresh: np.ndarray) -> bool:
@@ -327,13 +333,11 @@ class ParamMes:
         lb = np.full(self.m, INF)
         lb[idx] = self._lower(cache, kf, idx)
         fresh = np.zeros(self.m, dtype=bool)
-        info: dict[int, np.ndarray] = {}  # ratios of the fresh projects (from their pricing)
         reused = len(order)
         old = prev.rounds if prev is not None and not certify else []
         pending: list[tuple[Snapshot, np.ndarray, float]] = []
         while True:
             snap = Snapshot(al.copy(), be.copy(), None, active.copy())
-            best, near = INF, []
             r = len(rounds)
             thr = -INF
             if certify:
@@ -341,23 +345,19 @@ class ParamMes:
                     return None
                 rs = prev.rounds[r]
                 thr = INF if rs.winner < 0 else rs.r0 + rs.r1 * left
-            cand = active.nonzero()[0]
-            cand = cand[lb[cand].argsort(kind="stable")].tolist()
-            lbl = lb[cand].tolist()
-            for j, lbj in zip(cand, lbl, strict=True):
-                if lbj > max(best, thr) * (1 + TOL) or lbj == INF:
-                    # INF: unaffordable at this k (priced so, or its cached money falls short
-                    # by more than the margin); budgets only fall within a run, so it stays so
-                    break
-                if not fresh[j]:
-                    lbj, row, ratio = self._price(j, al, be, kf)
-                    cache[j] = row
-                    lb[j] = lbj
-                    fresh[j] = True
-                    info[j] = ratio
-                if lbj == INF:
-                    continue
-                best = min(best, lbj)
+            # pricing (compiled): active projects by increasing lower bound, priced until
+            # the bound passes max(best, thr); an INF bound is unaffordable at this k
+            # (priced so, or its cached money falls short by more than the margin), and
+            # budgets only fall within a run, so it stays so
+            # (not fused with the payment when certifying: _certified reads the pre-payment
+            # ``fresh``)
+            st, best, n_near, npoor, end, q0, q1 = kern.step(
+                active, lb, fresh, cache, thr, al, be, kf, self.ptr, self.sup_f, self.w_f,
+                self.cnt_f, self.cw_f, self.c, self.W, self.Winv, self.unit_a, TOL,
+                self._ratio_buf, self._x_buf, self._near_buf, self._poor_buf,
+                self.overlap_m, not certify)
+            if st == kern.EXACT:
+                raise NeedExact
             if best == INF:  # nothing affordable: valid until some rival becomes affordable
                 if certify and thr != INF:
                     return None
@@ -369,51 +369,42 @@ class ParamMes:
                 snap.cache = cache.copy()
                 rounds.append(snap)
                 break
-            near = (active & fresh & (lb <= best * (1 + TOL))).nonzero()[0].tolist()
-            if len(near) > 1:
-                weffs = {j: self._weff(j, cache[j]) for j in near}
-                if min(weffs.values()) == 0:
-                    raise NeedExact
-                win = min(near, key=lambda j: (-weffs[j], self.rank[j]))
+            if npoor >= 0:  # one winner, already paid (kern.step)
+                win = int(self._near_buf[0])
             else:
-                win = near[0]
-            if certify and not self._certified(win, thr, rs, lb, cache, active, fresh):
-                return None
-            # winner: affine price and validity of its poor set
-            s = self.sup[win]
-            c, W = self.c[win], self.W[win]
-            A, B, WP = cache[win, 0], cache[win, 1], cache[win, 2]
-            q0, q1 = (c - A) / (W - WP), -B / (W - WP)
-            q = q0 + q1 * kf
-            ratio = info[win] if win in info else self._price(win, al, be, kf)[2]
-            if np.any(np.abs(ratio - q) <= TOL * q):
-                raise NeedExact
-            w = self.w[win]
-            poor = ratio < q
-            end = INF
-            sp = s[poor]
-            if len(sp):
-                a_p, b_p, w_p = al[sp], be[sp], w[poor]
-                den = b_p - q1 * w_p
-                lim = np.divide(q0 * w_p - a_p, den, out=np.full(len(den), INF), where=den > 0)
-                end = float(lim.min())
+                near = self._near_buf[:n_near].tolist()
+                if len(near) > 1:
+                    weffs = {j: self._weff(j, cache[j]) for j in near}
+                    if min(weffs.values()) == 0:
+                        raise NeedExact
+                    win = min(near, key=lambda j: (-weffs[j], self.rank[j]))
+                else:
+                    win = near[0]
+                if certify and not self._certified(win, thr, rs, lb, cache, active, fresh):
+                    return None
+                # winner: affine price; pay (compiled): poor types pay all, the rest q(k) w;
+                # end = the poor set's validity
+                c, W = self.c[win], self.W[win]
+                A, B, WP = cache[win, 0], cache[win, 1], cache[win, 2]
+                q0, q1 = (c - A) / (W - WP), -B / (W - WP)
+                q = q0 + q1 * kf
+                npoor, end = kern.pay(win, al, be, kf, float(q0), float(q1), float(q),
+                                      self.ptr, self.sup_f, self.w_f, self.unit_a, TOL,
+                                      self._poor_buf)
+                if npoor < 0:
+                    raise NeedExact
+                active[win] = False
+                lb[win] = INF
+                fresh &= ~self.overlap[win]
+            sp = self._poor_buf[:npoor].copy()
             snap.winner = win
+            c = self.c[win]
             snap.r0, snap.r1, snap.weff = q0 / c, q1 / c, self._weff(win, cache[win])
             snap.cache = cache.copy()
             pending.append((snap, snap.cache, end))  # rivals' validity: at the end, batched
             snap.poor = sp
             rounds.append(snap)
             order.append(win)
-            # pay
-            rp = ~poor
-            rich, w_r = s[rp], w[rp]
-            al[sp] = 0.0
-            be[sp] = 0.0
-            al[rich] -= q0 * w_r
-            be[rich] -= q1 * w_r
-            active[win] = False
-            lb[win] = INF
-            fresh &= ~self.overlap[win]
             r = len(rounds) - 1
             if not (r < len(old) and old[r].winner == win and np.array_equal(old[r].poor, snap.poor)):
                 old = []  # this run's state now differs from the old run's
@@ -437,7 +428,6 @@ class ParamMes:
                 lb = np.full(self.m, INF)
                 lb[idx] = self._lower(cache, kf, idx)
                 fresh = np.zeros(self.m, dtype=bool)
-                info = {}
         if pending:
             ends = self._danger_batch(
                 np.stack([p[1] for p in pending]), np.stack([p[0].active for p in pending]),

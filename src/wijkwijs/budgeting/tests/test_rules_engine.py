@@ -109,3 +109,55 @@ def test_batched_validity_equals_per_round(votes: list[dict[int, int]], costs: l
             prev = None
     # at least the first run bought something whenever anything is affordable
     assert seen or prev is None or not prev.order
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 6), max_size=60))
+def test_kernel_stable_argsort(vals: list[int]) -> None:
+    """The compiled sort is NumPy's stable argsort (ties in index order)."""
+    from wijkwijs.budgeting.rules.mes_kernels import _stable_argsort
+
+    v = np.array(vals, dtype=np.float64) / 3
+    assert np.array_equal(_stable_argsort(v), np.argsort(v, kind="stable"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(ballots, st.lists(st.integers(1, 9), min_size=5, max_size=5), st.integers(1, 30),
+       st.lists(st.tuples(st.integers(0, 29), st.integers(0, 8), st.integers(0, 3)),
+                max_size=30), st.integers(0, 5))
+def test_kernel_price_equals_numpy(votes: list[dict[int, int]], costs: list[int],
+                                   budget: int, cuts: list[tuple[int, int, int]],
+                                   k: int) -> None:
+    """The compiled price (:func:`mes_kernels.price` via ``ParamMes._price``) agrees with the
+    NumPy reference ``_price_ref`` up to float rounding of the sums (well inside the 1e-9
+    margin), with the same poor set, and declines (NeedExact) exactly when it does."""
+    from wijkwijs.budgeting.rules.mes_param import NeedExact, ParamMes
+
+    m = 5
+    sup, wts = _split(votes, m)
+    n = len(votes)
+    cands = [j for j in range(m) if len(sup[j])]
+    param = ParamMes(n, [Fraction(c) for c in costs], sup, wts, cands, list(range(m)),
+                     Fraction(budget, n))
+    st0 = param.start()
+    al, be = st0.alpha.copy(), st0.beta.copy()
+    for t, a, b in cuts:  # uneven budgets alpha + beta k, as after payments
+        if t < param.nt:
+            al[t] = min(al[t], a / 4)
+            be[t] = b / 3
+    for j in cands:
+        try:
+            ref = param._price_ref(j, al, be, float(k))
+        except NeedExact:
+            ref = None
+        try:
+            got = param._price(j, al, be, float(k))
+        except NeedExact:
+            got = None
+        assert (ref is None) == (got is None)
+        if ref is None or got is None:
+            continue
+        assert got[0] == ref[0] or abs(got[0] - ref[0]) <= 1e-12 * abs(ref[0])
+        assert got[1][2] == ref[1][2]  # W_P: the same poor set
+        for x, y in zip(got[1], ref[1], strict=True):
+            assert abs(x - y) <= 1e-12 * max(1.0, abs(y))
