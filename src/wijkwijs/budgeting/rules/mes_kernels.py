@@ -305,6 +305,19 @@ def select(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndar
 
 
 @_jit
+def _half_line(T: float, S: float, lo: float, hi: float, never: bool) -> tuple[float, float, bool]:
+    """Intersect ``[lo, hi]`` with the ``k'`` where ``T <= S k'``: a lower bound when ``S > 0``,
+    an upper bound when ``S < 0``, nowhere when ``S == 0 < T`` (``never``)."""
+    if S > 0:
+        lo = max(lo, T / S)
+    elif S < 0:
+        hi = min(hi, T / S)
+    elif T > 0:
+        never = True
+    return lo, hi, never
+
+
+@_jit
 def danger(caches: np.ndarray, act: np.ndarray, r0: np.ndarray, r1: np.ndarray,
            wins: np.ndarray, weffs: np.ndarray, k: float, cost: np.ndarray,
            wsum: np.ndarray, winv: np.ndarray, rank: np.ndarray, wint: np.ndarray,
@@ -350,33 +363,12 @@ def danger(caches: np.ndarray, act: np.ndarray, r0: np.ndarray, r1: np.ndarray,
             hi = INF
             never = False
             # (0) affordable: c - Aa <= Ba k'
-            T = c - Aa
-            S = Ba
-            if S > 0:
-                lo = max(lo, T / S)
-            elif S < 0:
-                hi = min(hi, T / S)
-            elif T > 0:
-                never = True
+            lo, hi, never = _half_line(c - Aa, Ba, lo, hi, never)
             if not wrow:  # (1) 1/W <= r0 + r1 k'
-                T = winv[j] - R0
-                S = R1
-                if S > 0:
-                    lo = max(lo, T / S)
-                elif S < 0:
-                    hi = min(hi, T / S)
-                elif T > 0:
-                    never = True
+                lo, hi, never = _half_line(winv[j] - R0, R1, lo, hi, never)
             if has and not (integral and wrow):  # (2) poor-set bound
                 D = (wsum[j] - WP) * c
-                T = c - A - D * R0
-                S = B + D * R1
-                if S > 0:
-                    lo = max(lo, T / S)
-                elif S < 0:
-                    hi = min(hi, T / S)
-                elif T > 0:
-                    never = True
+                lo, hi, never = _half_line(c - A - D * R0, B + D * R1, lo, hi, never)
             if never:
                 continue
             lo = max(lo, k)
