@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 
 def add(into: Counter[int], flat: Sequence[int], sign: int = 1) -> None:
@@ -28,13 +28,6 @@ def flatten(hist: Counter[int]) -> list[int]:
         if hist[value]:
             out.extend((value, hist[value]))
     return out
-
-
-def merge(flats: Iterable[Sequence[int]]) -> Counter[int]:
-    total: Counter[int] = Counter()
-    for flat in flats:
-        add(total, flat)
-    return total
 
 
 def quantiles(hist: Counter[int], fractions: Sequence[float]) -> list[float | None]:

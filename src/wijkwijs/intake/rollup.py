@@ -112,12 +112,6 @@ class Tally:
         quantiles.add(self.first, first, sign)
         quantiles.add(self.resolution, resolution, sign)
 
-    def add(self, other: Tally) -> None:
-        self.received += other.received
-        self.escalations += other.escalations
-        self.first.update(other.first)
-        self.resolution.update(other.resolution)
-
 
 @dataclass(frozen=True)
 class Fact:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from wijkwijs.areas.codes import parent_at, parent_code
+from wijkwijs.areas.codes import parent_at
 from wijkwijs.monitoring.catalogue_data import (
     CBS_SOURCE,
     Dictionary,
@@ -70,11 +70,6 @@ def level_of(code: str) -> Level | None:
     if not _CODE_RE.match(code):
         return None
     return code[:2]  # type: ignore[return-value]
-
-
-def parent_of(code: str) -> str | None:
-    """BU08280101 -> WK082801 -> GM0828 -> None (the national row has no parent either)."""
-    return parent_code(code) if level_of(code) in ("WK", "BU") else None
 
 
 @dataclass(frozen=True, slots=True)

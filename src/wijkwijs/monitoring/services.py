@@ -278,16 +278,16 @@ def _store_rows(
 STORED_ATTRIBUTES = (COMPARABLE_ATTRIBUTE,)
 
 
-def _store_attributes(rows: list[Row], source: Source, area_ids: dict[str, int]) -> int:
-    """Keep the stored text attributes of ``rows`` (CBS '.' or empty: nothing to keep); returns
-    how many were added or changed (0 on a re-import)."""
+def _store_attributes(rows: list[Row], source: Source, area_ids: dict[str, int]) -> None:
+    """Keep the stored text attributes of ``rows`` (CBS '.' or empty: nothing to keep); a
+    re-import changes nothing."""
     wanted = {
         (r.code, r.period, key): value
         for r in rows for key in STORED_ATTRIBUTES
         if (value := r.attributes.get(key, "").strip()) and value != "."
     }
     if not wanted:
-        return 0
+        return
     stored = AreaAttribute.objects.filter(key__in=STORED_ATTRIBUTES, period__in={p for _, p, _ in wanted})
     existing = {(a, p, k): (pk, v) for pk, a, p, k, v in stored.values_list("pk", "area_id", "period", "key", "value")}
     fresh, changed = [], []
@@ -299,7 +299,6 @@ def _store_attributes(rows: list[Row], source: Source, area_ids: dict[str, int])
             changed.append(AreaAttribute(pk=old[0], value=value, source=source))
     insert_rows(AreaAttribute, ["area", "period", "key", "value", "source"], fresh)
     AreaAttribute.objects.bulk_update(changed, ["value", "source"], batch_size=1000)
-    return len(fresh) + len(changed)
 
 
 @dataclass

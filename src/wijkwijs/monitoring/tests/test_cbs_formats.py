@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from wijkwijs.areas.codes import parent_code
 from wijkwijs.monitoring.catalogue_data import (
     PROPERTIES_PATH,
     build_properties,
@@ -19,7 +20,6 @@ from wijkwijs.monitoring.cbs_formats import (
     RejectedRowsError,
     detect_format,
     level_of,
-    parent_of,
     parse_cell,
     read_cbs,
 )
@@ -67,7 +67,7 @@ def test_parents_are_derived_from_codes() -> None:
     assert rows["BU08280101"].parent_code == "WK082801"
     assert rows["WK082801"].parent_code == "GM0828"
     assert rows["GM0828"].parent_code is None
-    assert parent_of("BU0363AA01") == "WK0363AA" and level_of("WK0363AA") == "WK"
+    assert parent_code("BU0363AA01") == "WK0363AA" and level_of("WK0363AA") == "WK"
     assert level_of("WK08281") is None and level_of("XX0828") is None
 
 
