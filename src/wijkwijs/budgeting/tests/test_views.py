@@ -141,3 +141,9 @@ def test_round_form_per_role_and_errors(client_as):
                                              "results_on": "2027-02-15", "ballot_type": "approval", "min_choices": "1",
                                              "rule": "greedy"})
     assert response.status_code == 422 and b"error-summary" in response.content
+
+
+def test_the_manage_page_says_when_the_calendar_closes_the_phase(client_as):
+    made = make_round(phase="voting", slug="sluit-vanzelf")
+    page = client_as("coordinator").get(f"/buurtbudget/{made.round.slug}/beheer").content.decode()
+    assert 'id="closes-on"' in page and "sluit vanzelf na 20 november 2026" in page
