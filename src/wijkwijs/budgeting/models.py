@@ -9,6 +9,7 @@ reviews, result computations and implementation updates are new rows.
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -88,6 +89,15 @@ class Round(models.Model):
     @property
     def is_public(self) -> bool:
         return self.phase != Phase.DRAFT
+
+    def takes_proposals_on(self, day: date) -> bool:
+        """In the ideas phase and not past its closing day (the hourly job moves the phase on
+        later; until then the calendar, not the phase, decides)."""
+        return self.phase == Phase.IDEAS and day <= self.ideas_close
+
+    def takes_votes_on(self, day: date) -> bool:
+        """In the voting phase and not past its closing day (as for proposals)."""
+        return self.phase == Phase.VOTING and day <= self.voting_closes
 
 
 class PhaseChange(models.Model):

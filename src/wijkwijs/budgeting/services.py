@@ -215,7 +215,7 @@ def proposal_submit(
 ) -> Proposal:
     rnd = _lock(round)
     p: list[Problem] = []
-    if rnd.phase != Phase.IDEAS:
+    if not rnd.takes_proposals_on(timezone.localdate(now)):
         raise DomainError(_("This round does not take proposals now."))
     if not getattr(actor, "is_authenticated", False):
         raise DomainError(_("Log in to submit a proposal."))
@@ -332,7 +332,7 @@ def ballot_cast(
     PostgreSQL alike. The ballot keeps no reference to the code, the time or the voter.
     """
     rnd = Round.objects.get(pk=round.pk)
-    if rnd.phase != Phase.VOTING:
+    if not rnd.takes_votes_on(timezone.localdate(now)):
         raise DomainError(_("Voting in this round is not open."))
     if not codes.is_well_formed(code):
         raise DomainError(_("The voting code was not accepted."), problems=[Problem(

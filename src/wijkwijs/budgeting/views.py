@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -72,6 +73,7 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "ineligible": [p for p in proposals if p.status == ProposalStatus.INELIGIBLE],
         "waiting": rnd.proposals.filter(status=ProposalStatus.SUBMITTED).count(),
         "result": selectors.result_latest(rnd),
+        "takes_proposals": rnd.takes_proposals_on(timezone.localdate(now())), "takes_votes": rnd.takes_votes_on(timezone.localdate(now())),
     })
 
 
@@ -139,7 +141,7 @@ def _demo_codes(rnd: Round) -> list[str]:
 def vote(request: HttpRequest, slug: str) -> HttpResponse:
     """Step 1: the code (checked, not spent). Step 2: the ballot. Step 3: the receipt, shown once."""
     rnd = _round(request, slug)
-    if rnd.phase != Phase.VOTING:
+    if not rnd.takes_votes_on(timezone.localdate(now())):
         return render(request, "budgeting/vote_closed.html", {"round": rnd}, status=409 if request.method == "POST" else 200)
     proposals = selectors.eligible(rnd)
     if request.method != "POST":

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from wijkwijs.accounts.models import User
 from wijkwijs.areas.models import Area
 from wijkwijs.budgeting import services
@@ -36,14 +38,20 @@ def user(role: str) -> User:
 
 def make_round(*, phase: str = "voting", slug: str = "test-ronde", ballot_type: str = "approval", rule: str = "greedy",
                budget: int = 20000, max_choices: int | None = 3, total_points: int | None = None, n_codes: int = 10,
-               ballots: list[list[tuple[str, int]]] | None = None) -> Made:
+               ballots: list[list[tuple[str, int]]] | None = None, calendar: dict[str, date] | None = None) -> Made:
+    """The steps run at fixed times from ``NOW - 60 days``; pages run at the real time. So the
+    default calendar keeps every phase open from then until a month after today (a phase past
+    its closing day takes nothing, even before the hourly job moves it on); pass ``calendar``
+    (the five dates of :class:`~wijkwijs.budgeting.services.RoundSpec`) to test the calendar."""
     staff, admin, resident = user("coordinator"), user("administrator"), user("resident")
     start = NOW - timedelta(days=60)
+    far = max(NOW.date(), timezone.localdate()) + timedelta(days=30)
+    calendar = calendar or {"ideas_opens": date(2026, 9, 1), "ideas_close": far, "voting_opens": far,
+                            "voting_closes": far + timedelta(days=30), "results_on": far + timedelta(days=37)}
     rnd = services.round_create(spec=services.RoundSpec(
         slug=slug, title=f"Testronde {slug}", area=Area.objects.get(code="WK082801"), budget=budget,
         frameworks="Openbare ruimte, eenmalige kosten, binnen een jaar uitvoerbaar.",
-        ideas_opens=date(2026, 9, 1), ideas_close=date(2026, 9, 30), voting_opens=date(2026, 10, 20),
-        voting_closes=date(2026, 11, 20), results_on=date(2026, 11, 27), ballot_type=ballot_type, min_choices=1,
+        **calendar, ballot_type=ballot_type, min_choices=1,
         max_choices=max_choices, total_points=total_points, rule=rule,
     ), actor=staff, now=start)
     made = Made(round=rnd, proposals=[])

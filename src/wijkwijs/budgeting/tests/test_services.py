@@ -185,8 +185,8 @@ def test_round_for_a_cluster_takes_proposals_in_its_member_areas(now):
     cluster = Cluster.objects.get(clustering__slug="wijkzaken", name="2 Schadewijk")
     rnd = services.round_create(spec=services.RoundSpec(
         slug="cluster-ronde", title="Clusterronde", cluster=cluster, budget=5000, frameworks="Kaders.",
-        ideas_opens=date(2026, 9, 1), ideas_close=date(2026, 9, 30), voting_opens=date(2026, 10, 1),
-        voting_closes=date(2026, 10, 2), results_on=date(2026, 10, 3)), actor=user("coordinator"), now=now)
+        ideas_opens=date(2026, 9, 1), ideas_close=date(2026, 11, 30), voting_opens=date(2026, 12, 1),
+        voting_closes=date(2026, 12, 2), results_on=date(2026, 12, 3)), actor=user("coordinator"), now=now)
     rnd = services.round_advance(round=rnd, actor=user("coordinator"), now=now)
     p = services.proposal_submit(round=rnd, title="In het cluster", description="Een voorstel binnen dit cluster.",
                                  cost=100, lon=IN_SCHADEWIJK[0], lat=IN_SCHADEWIJK[1], actor=user("resident"), now=now)
@@ -201,8 +201,10 @@ def test_the_calendar_closes_ideas_and_voting_once():
     from wijkwijs.budgeting.models import PhaseChange, Result
     from wijkwijs.budgeting.tests.rounds_factories import APPROVALS, make_round
 
-    voting = make_round(phase="voting", slug="kalender-stem", ballots=APPROVALS).round  # voting closes 20 Nov 2026
-    ideas = make_round(phase="ideas", slug="kalender-idee").round  # ideas close 30 Sep 2026
+    calendar = {"ideas_opens": date(2026, 9, 1), "ideas_close": date(2026, 9, 30), "voting_opens": date(2026, 10, 20),
+                "voting_closes": date(2026, 11, 20), "results_on": date(2026, 11, 27)}
+    voting = make_round(phase="voting", slug="kalender-stem", ballots=APPROVALS, calendar=calendar).round
+    ideas = make_round(phase="ideas", slug="kalender-idee", calendar=calendar).round
     ams = ZoneInfo("Europe/Amsterdam")
     # on the closing day itself nothing closes: the whole day counts
     summary = services.rounds_close_due(now=datetime(2026, 9, 30, 23, 30, tzinfo=ams))
@@ -217,3 +219,26 @@ def test_the_calendar_closes_ideas_and_voting_once():
     assert PhaseChange.objects.filter(round=voting, to_phase="results").get().actor_label == "systeem"
     ideas.refresh_from_db()
     assert ideas.phase == "review"  # opening voting stays a person's decision
+
+
+def test_after_the_closing_day_nothing_is_taken_before_the_job_moves_the_phase():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    ams = ZoneInfo("Europe/Amsterdam")
+    calendar = {"ideas_opens": date(2026, 9, 1), "ideas_close": date(2026, 9, 30), "voting_opens": date(2026, 10, 20),
+                "voting_closes": date(2026, 11, 20), "results_on": date(2026, 11, 27)}
+    ideas = make_round(phase="ideas", slug="laat-idee", calendar=calendar).round
+    late = {"title": "Te laat", "description": "Een voorstel dat na de sluitingsdag binnenkomt.", "cost": 100,
+            "lon": IN_SCHADEWIJK[0], "lat": IN_SCHADEWIJK[1], "actor": user("resident")}
+    services.proposal_submit(round=ideas, now=datetime(2026, 9, 30, 23, 59, tzinfo=ams), **late)  # the whole day counts
+    with pytest.raises(DomainError):
+        services.proposal_submit(round=ideas, now=datetime(2026, 10, 1, 0, 1, tzinfo=ams), **late)
+    voting = make_round(phase="voting", slug="laat-stem", calendar=calendar)
+    services.ballot_cast(round=voting.round, code=voting.codes[0], choices=[("1", 1)],
+                         now=datetime(2026, 11, 20, 23, 59, tzinfo=ams))
+    with pytest.raises(DomainError):
+        services.ballot_cast(round=voting.round, code=voting.codes[1], choices=[("1", 1)],
+                             now=datetime(2026, 11, 21, 0, 1, tzinfo=ams))
+    assert Ballot.objects.filter(round=voting.round).count() == 1
+    assert VotingCode.objects.filter(round=voting.round, used_at__isnull=False).count() == 1

@@ -2,11 +2,13 @@
 account, staff review and management, administrator codes; bad input re-displays with messages."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from wijkwijs.budgeting import selectors
-from wijkwijs.budgeting.models import Ballot, CodeBatch, Proposal
+from wijkwijs.budgeting.models import Ballot, CodeBatch, Proposal, VotingCode
 from wijkwijs.budgeting.tests.rounds_factories import APPROVALS, IN_SCHADEWIJK, make_round
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +146,22 @@ def test_round_form_per_role_and_errors(client_as):
 
 
 def test_the_manage_page_says_when_the_calendar_closes_the_phase(client_as):
-    made = make_round(phase="voting", slug="sluit-vanzelf")
+    calendar = {"ideas_opens": date(2026, 9, 1), "ideas_close": date(2026, 9, 30), "voting_opens": date(2026, 10, 20),
+                "voting_closes": date(2026, 11, 20), "results_on": date(2026, 11, 27)}
+    made = make_round(phase="voting", slug="sluit-vanzelf", calendar=calendar)
     page = client_as("coordinator").get(f"/buurtbudget/{made.round.slug}/beheer").content.decode()
     assert 'id="closes-on"' in page and "sluit vanzelf na 20 november 2026" in page
+
+
+def test_past_its_closing_day_a_round_takes_no_votes_even_before_the_job_moves_it(client):
+    yesterday = timezone.localdate() - timedelta(days=1)
+    calendar = {"ideas_opens": date(2026, 9, 1), "ideas_close": date(2026, 9, 30), "voting_opens": date(2026, 10, 20),
+                "voting_closes": yesterday, "results_on": yesterday + timedelta(days=7)}
+    made = make_round(phase="voting", slug="net-dicht", calendar=calendar)
+    assert made.round.phase == "voting"  # the hourly job has not run
+    page = client.get(f"/buurtbudget/{made.round.slug}").content.decode()
+    assert f"/buurtbudget/{made.round.slug}/stemmen" not in page  # no vote button
+    assert f"/buurtbudget/{made.round.slug}/ontvangstbewijs" in page  # checking a receipt still works
+    response = client.post(f"/buurtbudget/{made.round.slug}/stemmen", {"code": made.codes[0]})
+    assert response.status_code == 409 and "Het stemmen is gesloten na" in response.content.decode()
+    assert not VotingCode.objects.filter(round=made.round, used_at__isnull=False).exists()
