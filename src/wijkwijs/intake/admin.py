@@ -109,7 +109,9 @@ class StatusChangeInline(admin.TabularInline):
 
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
-    """Read-only: items change only through the workflow (the item page or the API)."""
+    """Read-only: items change only through the workflow (the item page or the API), and are
+    never deleted (history, audit and the throughput roll-up rely on them; contact data goes by
+    the retention job)."""
 
     list_display = ["tracking_code", "kind", "category", "state", "owner_department", "received_at"]
     list_filter = ["kind", "state", "owner_department", "channel"]
@@ -121,4 +123,7 @@ class ItemAdmin(admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

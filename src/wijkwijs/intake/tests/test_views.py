@@ -171,3 +171,15 @@ def test_forms_need_the_csrf_token():
     r = strict.post("/melden", {"kind": "signal", "description": "Kapotte bank", "location_text": "bij de kerk",
                                 "csrfmiddlewaretoken": token})
     assert r.status_code == 302 and Item.objects.count() == before + 1
+
+
+def test_items_cannot_be_deleted_in_the_admin(client):
+    from wijkwijs.accounts.models import User
+
+    item = ItemFactory()
+    admin_user = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("root-test", password="x")
+    client.force_login(admin_user)
+    assert client.get(f"/beheer/intake/item/{item.pk}/delete/").status_code == 403
+    changelist = client.get("/beheer/intake/item/").content.decode()
+    assert "delete_selected" not in changelist
+    assert type(item).objects.filter(pk=item.pk).exists()
