@@ -47,6 +47,20 @@ def test_insert_rows_stores_every_row_across_statements_and_batches():
     assert bulk.insert_rows(Observation, fields, []) == 0
 
 
+def test_insert_rows_with_constants_binds_them_once_and_stores_every_row(monkeypatch):
+    source = Source.objects.create(slug="t", name="t", credit="t")
+    ind = Indicator.objects.create(key="t_key", name_nl="t", source=source)
+    areas = list(Area.objects.order_by("pk").values_list("pk", flat=True)[:130])
+    rows = [(a, None if n % 3 == 0 else n + 0.25, "missing" if n % 3 == 0 else "") for n, a in enumerate(areas)]
+    # a small parameter limit: statements of (20 - 3) // 3 = 5 rows, batches of 47, a remainder
+    monkeypatch.setattr(bulk.connection.features, "max_query_params", 20)
+    consts = {"indicator": ind.pk, "period": "2030", "source": source.pk}
+    assert bulk.insert_rows(Observation, ["area", "value", "status"], iter(rows), batch=47, constants=consts) == 130
+    got = sorted(Observation.objects.filter(indicator=ind).values_list("area_id", "value", "status", "period", "source_id"))
+    assert got == sorted((a, v, st, "2030", source.pk) for a, v, st in rows)
+    assert bulk.insert_rows(Observation, ["area", "value", "status"], iter([]), constants=consts) == 0
+
+
 def test_a_batched_import_equals_a_single_batch_and_reports_progress(monkeypatch, now):
     whole = _stored()  # the Oss file as loaded by the test set-up (one batch)
     _wipe()
@@ -55,7 +69,8 @@ def test_a_batched_import_equals_a_single_batch_and_reports_progress(monkeypatch
     summary = cbs_import(paths=[OSS], actor=None, now=now, progress=lambda *a: seen.append(a))
     assert summary.added == 130 * 16 and _stored() == whole
     done = [d for stage, d, _ in seen if stage == "observations"]
-    assert len(done) == 2080 // 500 + 1 and done == sorted(done) and done[-1] == 2080
+    # after each (indicator, period) group that passes another 500 (groups of 130 here), and at the end
+    assert done == [520, 1040, 1560, 2080]
 
 
 def test_a_failure_while_storing_changes_nothing_and_leaves_gc_on(monkeypatch, now):
