@@ -315,14 +315,17 @@ def _store_attributes(rows: list[Row], source: Source, area_ids: dict[str, int])
         return
     stored = AreaAttribute.objects.filter(key__in=STORED_ATTRIBUTES, period__in={p for _, p, _ in wanted})
     existing = {(a, p, k): (pk, v) for pk, a, p, k, v in stored.values_list("pk", "area_id", "period", "key", "value")}
-    fresh, changed = [], []
-    for (code, period, key), value in sorted(wanted.items()):
+    fresh: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    changed = []
+    for (code, period, key), value in wanted.items():
         old = existing.get((area_ids[code], period, key))
         if old is None:
-            fresh.append((area_ids[code], period, key, value, source.pk))
+            fresh.setdefault((key, period), []).append((area_ids[code], value))
         elif old[1] != value:
             changed.append(AreaAttribute(pk=old[0], value=value, source=source))
-    insert_rows(AreaAttribute, ["area", "period", "key", "value", "source"], fresh)
+    for (key, period), cells in sorted(fresh.items()):  # in the order of the unique (key, period, area)
+        cells.sort()
+        insert_rows(AreaAttribute, ["area", "value"], cells, constants={"key": key, "period": period, "source": source.pk})
     AreaAttribute.objects.bulk_update(changed, ["value", "source"], batch_size=1000)
 
 

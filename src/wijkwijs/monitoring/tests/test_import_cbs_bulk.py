@@ -107,3 +107,29 @@ def test_gc_is_paused_only_inside_and_restored_after_an_error():
         assert not gc.isenabled()  # it was off before: it stays off
     finally:
         gc.enable()
+
+
+def test_two_years_in_one_import_with_a_column_missing_for_some_areas(tmp_path, now):
+    """Columns per (indicator, period): a period whose areas do not all have an indicator."""
+    import csv
+
+    with OSS.open(newline="") as f:
+        header, *records = list(csv.reader(f))
+    records = [["2025", *r[1:]] for r in records]
+    drop = header.index("OppervlakteWater_124")
+    upper = tmp_path / "kwb_2025_oss_gm_wk.csv"  # GM and WK rows, every column
+    lower = tmp_path / "kwb_2025_oss_bu.csv"  # BU rows without the water surface
+    with upper.open("w", newline="") as f:
+        csv.writer(f).writerows([header, *(r for r in records if not r[1].startswith("BU"))])
+    with lower.open("w", newline="") as f:
+        cut = lambda r: r[:drop] + r[drop + 1 :]  # noqa: E731
+        csv.writer(f).writerows([cut(header), *(cut(r) for r in records if r[1].startswith("BU"))])
+    before = _stored()
+    summary = cbs_import(paths=[OSS, upper, lower], actor=None, now=now)
+    n_bu = sum(r[1].startswith("BU") for r in records)
+    assert summary.unchanged == 130 * 16 and summary.added == 130 * 16 - n_bu and summary.changed == 0
+    after = _stored()
+    assert {k: v for k, v in after.items() if k[2] == "2024"} == before
+    fresh = {(c, k): v for (c, k, p), v in after.items() if p == "2025"}
+    assert fresh == {(c, k): v for (c, k, p), v in before.items()
+                     if not (k == "OppervlakteWater" and c.startswith("BU"))}
