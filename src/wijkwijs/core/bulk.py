@@ -73,7 +73,8 @@ def insert_rows(
                 cursor.execute(f"ANALYZE {qn(meta.db_table)}")
         return total
     if connection.vendor == "sqlite":
-        return _insert_sqlite(meta.db_table, columns, len(fields), tail, it, batch)
+        chunks = (list(chain.from_iterable(chunk)) for chunk in iter(lambda: list(islice(it, batch)), []))
+        return _insert_sqlite(meta.db_table, columns, len(fields), tail, chunks)
     placeholders = ", ".join(["%s"] * len(names))
     sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from _meta
     with connection.cursor() as cursor:
@@ -83,7 +84,41 @@ def insert_rows(
     return total
 
 
-def _insert_sqlite(table: str, columns: str, width: int, tail: tuple[Any, ...], it: Iterator[Sequence[Any]], batch: int) -> int:
+def insert_columns(
+    model: type[models.Model],
+    columns: Mapping[str, Sequence[Any]],
+    *,
+    constants: Mapping[str, Any] | None = None,
+    batch: int = BATCH,
+) -> int:
+    """``insert_rows`` for rows given as columns of equal length (field -> values), for callers
+    that build their data column-wise. On SQLite the statement parameters are interleaved from
+    the columns with slice assignments, without a tuple per row. Returns the count."""
+    fields = list(columns)
+    cols = [columns[f] for f in fields]
+    n = len(cols[0]) if cols else 0
+    if any(len(c) != n for c in cols):
+        raise ValueError("columns of different lengths")
+    if connection.vendor != "sqlite":
+        return insert_rows(model, fields, zip(*cols, strict=True), batch=batch, constants=constants)
+    meta = model._meta
+    qn = connection.ops.quote_name
+    consts = dict(constants or {})
+    names = ", ".join(qn(meta.get_field(f).column) for f in [*fields, *consts])
+    width = len(fields)
+
+    def chunks() -> Iterator[list[Any]]:
+        for start in range(0, n, batch):
+            stop = min(n, start + batch)
+            flat: list[Any] = [None] * ((stop - start) * width)
+            for i, col in enumerate(cols):
+                flat[i::width] = col[start:stop]
+            yield flat
+
+    return _insert_sqlite(meta.db_table, names, width, tuple(consts.values()), chunks())
+
+
+def _insert_sqlite(table: str, columns: str, width: int, tail: tuple[Any, ...], chunks: Iterator[list[Any]]) -> int:
     """Multi-row ``INSERT`` statements of as many rows as Django's parameter limit allows.
 
     SQLite pays a fixed cost per statement (reset, the AUTOINCREMENT counter, the deferred
@@ -92,10 +127,10 @@ def _insert_sqlite(table: str, columns: str, width: int, tail: tuple[Any, ...], 
     numbered parameters and sent through the driver's own cursor on Django's connection (same
     transaction): Django's cursor would rewrite ``%s`` to ``?`` in every long statement again.
     The constants (``tail``) are parameters ``?1`` to ``?k``, bound once per statement and
-    named in every row."""
+    named in every row. ``chunks``: the row values, flat (``width`` per row), a batch at a time."""
     k = len(tail)
     limit = connection.features.max_query_params or 999
-    per = max(1, min(batch, (limit - k) // max(1, width)))
+    per = max(1, (limit - k) // max(1, width))
     const = "".join(f", ?{i + 1}" for i in range(k))
 
     def values(n: int) -> str:
@@ -106,18 +141,19 @@ def _insert_sqlite(table: str, columns: str, width: int, tail: tuple[Any, ...], 
     sql = f"INSERT INTO {connection.ops.quote_name(table)} ({columns}) VALUES "  # noqa: S608 - names from _meta
     many_sql = sql + values(per)
     head = list(tail)
+    step = per * width
     total = 0
     with connection.cursor():  # connects if needed; the raw cursor below shares the connection
         raw = connection.connection.cursor()
         try:
-            while chunk := list(islice(it, batch)):
-                full = len(chunk) - len(chunk) % per
-                for start in range(0, full, per):
-                    raw.execute(many_sql, head + list(chain.from_iterable(chunk[start : start + per])))
-                if full < len(chunk):
-                    rest = chunk[full:]
-                    raw.execute(sql + values(len(rest)), head + list(chain.from_iterable(rest)))
-                total += len(chunk)
+            for flat in chunks:
+                rows = len(flat) // max(1, width)
+                full = (rows - rows % per) * width
+                for start in range(0, full, step):
+                    raw.execute(many_sql, head + flat[start : start + step])
+                if full < len(flat):
+                    raw.execute(sql + values(rows % per), head + flat[full:])
+                total += rows
         finally:
             raw.close()
     return total

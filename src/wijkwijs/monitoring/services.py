@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import groupby
@@ -19,7 +19,7 @@ from wijkwijs.areas import services as area_services
 from wijkwijs.areas.csvfiles import read_rows
 from wijkwijs.areas.models import Area
 from wijkwijs.audit.services import record
-from wijkwijs.core.bulk import gc_paused, insert_rows
+from wijkwijs.core.bulk import gc_paused, insert_columns, insert_rows
 from wijkwijs.core.errors import DomainError, ImportRejected, Problem
 from wijkwijs.monitoring import catalogue_data
 from wijkwijs.monitoring.cbs_formats import ParseError, Row, read_cbs
@@ -260,7 +260,7 @@ def _store_rows(
                 raw = [values[n][key] for n in keep]
             nums = [None if v is None else float(v) for v in raw]
             status = list(map(get_flag, flags))
-            cells: Iterable[tuple[int, float | None, str]]
+            consts = {"indicator": ind_id, "period": period, "source": src}
             if existing:  # change detection against what is stored: new, changed or the same
                 new: list[tuple[int, float | None, str]] = []
                 for a, v, st in zip(aids, nums, status, strict=True):
@@ -271,14 +271,10 @@ def _store_rows(
                         to_update.append(Observation(pk=old[0], value=v, status=st))
                     else:
                         summary.unchanged += 1
-                cells = new
-            else:
-                cells = zip(aids, nums, status, strict=True)
-            if new if existing else aids:
-                summary.added += insert_rows(
-                    Observation, ["area", "value", "status"], cells,
-                    constants={"indicator": ind_id, "period": period, "source": src},
-                )
+                if new:
+                    summary.added += insert_rows(Observation, ["area", "value", "status"], new, constants=consts)
+            elif aids:
+                summary.added += insert_columns(Observation, {"area": aids, "value": nums, "status": status}, constants=consts)
             done = summary.added + len(to_update) + summary.unchanged
             if done - reported >= BATCH and done < total:
                 reported = done

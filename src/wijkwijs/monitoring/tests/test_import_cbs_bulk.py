@@ -61,6 +61,23 @@ def test_insert_rows_with_constants_binds_them_once_and_stores_every_row(monkeyp
     assert bulk.insert_rows(Observation, ["area", "value", "status"], iter([]), constants=consts) == 0
 
 
+def test_insert_columns_interleaves_the_columns_and_checks_their_lengths(monkeypatch):
+    source = Source.objects.create(slug="t", name="t", credit="t")
+    ind = Indicator.objects.create(key="t_key", name_nl="t", source=source)
+    areas = list(Area.objects.order_by("pk").values_list("pk", flat=True)[:130])
+    values = [None if n % 4 == 0 else n * 1.5 for n in range(len(areas))]
+    status = ["missing" if v is None else "" for v in values]
+    monkeypatch.setattr(bulk.connection.features, "max_query_params", 20)  # 5 rows a statement
+    consts = {"indicator": ind.pk, "period": "2031", "source": source.pk}
+    columns = {"area": areas, "value": values, "status": status}
+    assert bulk.insert_columns(Observation, columns, batch=47, constants=consts) == 130
+    got = sorted(Observation.objects.filter(indicator=ind).values_list("area_id", "value", "status", "period", "source_id"))
+    assert got == sorted(zip(areas, values, status, ["2031"] * 130, [source.pk] * 130, strict=True))
+    with pytest.raises(ValueError):
+        bulk.insert_columns(Observation, {"area": areas, "value": values[:-1], "status": status}, constants=consts)
+    assert bulk.insert_columns(Observation, {"area": [], "value": [], "status": []}, constants=consts) == 0
+
+
 def test_a_batched_import_equals_a_single_batch_and_reports_progress(monkeypatch, now):
     whole = _stored()  # the Oss file as loaded by the test set-up (one batch)
     _wipe()
@@ -76,17 +93,19 @@ def test_a_batched_import_equals_a_single_batch_and_reports_progress(monkeypatch
 def test_a_failure_while_storing_changes_nothing_and_leaves_gc_on(monkeypatch, now):
     _wipe()
     monkeypatch.setattr(services, "BATCH", 500)
-    real = services.insert_rows
     calls = {"n": 0}
 
-    def fail_on_the_third(model, fields, rows, **kw):  # type: ignore[no-untyped-def]
-        if model is Observation:
-            calls["n"] += 1
-            if calls["n"] == 3:
-                raise RuntimeError("disk full")
-        return real(model, fields, rows, **kw)
+    def fail_on_the_third(real):  # type: ignore[no-untyped-def]
+        def insert(model, *args, **kw):  # type: ignore[no-untyped-def]
+            if model is Observation:
+                calls["n"] += 1
+                if calls["n"] == 3:
+                    raise RuntimeError("disk full")
+            return real(model, *args, **kw)
+        return insert
 
-    monkeypatch.setattr(services, "insert_rows", fail_on_the_third)
+    monkeypatch.setattr(services, "insert_rows", fail_on_the_third(services.insert_rows))
+    monkeypatch.setattr(services, "insert_columns", fail_on_the_third(services.insert_columns))
     events = AuditEvent.objects.count()
     with pytest.raises(RuntimeError):
         cbs_import(paths=[OSS], actor=None, now=now)
