@@ -11,7 +11,7 @@ guarantees them; database constraints still apply.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import chain, islice
 from typing import Any
@@ -39,20 +39,32 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]], *, batch: int = BATCH) -> int:
-    """Insert ``rows`` (tuples in the order of ``fields``) into ``model``'s table; returns the count."""
+def insert_rows(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    batch: int = BATCH,
+    constants: Mapping[str, Any] | None = None,
+) -> int:
+    """Insert ``rows`` (tuples in the order of ``fields``) into ``model``'s table; returns the count.
+
+    ``constants``: field -> one value for every row (an import's indicator, period, source),
+    so the rows carry only what varies: fewer Python objects, and on SQLite each constant is
+    bound once per statement instead of once per row."""
     meta = model._meta
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(meta.get_field(f).column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from _meta
+    consts = dict(constants or {})
+    names = [*fields, *consts]
+    columns = ", ".join(qn(meta.get_field(f).column) for f in names)
+    tail = tuple(consts.values())
     it = iter(rows)
     total = 0
     if connection.vendor == "postgresql":  # COPY: the PostgreSQL way to load many rows
         copy_sql = f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN"
         with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
             for row in it:
-                copy.write_row(row)
+                copy.write_row((*row, *tail) if tail else row)
                 total += 1
         if total >= ANALYZE_FROM:
             # Fresh statistics, or the deferred foreign-key checks of rows that refer to these
@@ -61,37 +73,87 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
                 cursor.execute(f"ANALYZE {qn(meta.db_table)}")
         return total
     if connection.vendor == "sqlite":
-        return _insert_sqlite(meta.db_table, columns, len(fields), it, batch)
+        chunks = (list(chain.from_iterable(chunk)) for chunk in iter(lambda: list(islice(it, batch)), []))
+        return _insert_sqlite(meta.db_table, columns, len(fields), tail, chunks)
+    placeholders = ", ".join(["%s"] * len(names))
+    sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from _meta
     with connection.cursor() as cursor:
         while chunk := list(islice(it, batch)):
-            cursor.executemany(sql, chunk)
+            cursor.executemany(sql, [(*row, *tail) for row in chunk] if tail else chunk)
             total += len(chunk)
     return total
 
 
-def _insert_sqlite(table: str, columns: str, width: int, it: Iterator[Sequence[Any]], batch: int) -> int:
+def insert_columns(
+    model: type[models.Model],
+    columns: Mapping[str, Sequence[Any]],
+    *,
+    constants: Mapping[str, Any] | None = None,
+    batch: int = BATCH,
+) -> int:
+    """``insert_rows`` for rows given as columns of equal length (field -> values), for callers
+    that build their data column-wise. On SQLite the statement parameters are interleaved from
+    the columns with slice assignments, without a tuple per row. Returns the count."""
+    fields = list(columns)
+    cols = [columns[f] for f in fields]
+    n = len(cols[0]) if cols else 0
+    if any(len(c) != n for c in cols):
+        raise ValueError("columns of different lengths")
+    if connection.vendor != "sqlite":
+        return insert_rows(model, fields, zip(*cols, strict=True), batch=batch, constants=constants)
+    meta = model._meta
+    qn = connection.ops.quote_name
+    consts = dict(constants or {})
+    names = ", ".join(qn(meta.get_field(f).column) for f in [*fields, *consts])
+    width = len(fields)
+
+    def chunks() -> Iterator[list[Any]]:
+        for start in range(0, n, batch):
+            stop = min(n, start + batch)
+            flat: list[Any] = [None] * ((stop - start) * width)
+            for i, col in enumerate(cols):
+                flat[i::width] = col[start:stop]
+            yield flat
+
+    return _insert_sqlite(meta.db_table, names, width, tuple(consts.values()), chunks())
+
+
+def _insert_sqlite(table: str, columns: str, width: int, tail: tuple[Any, ...], chunks: Iterator[list[Any]]) -> int:
     """Multi-row ``INSERT`` statements of as many rows as Django's parameter limit allows.
 
     SQLite pays a fixed cost per statement (reset, the AUTOINCREMENT counter, the deferred
     foreign-key bookkeeping), so about 160 rows a statement halves the CPU time of a row-by-row
     ``executemany`` into a table with an index and foreign keys. The SQL is written with
-    ``?`` and sent through the driver's own cursor on Django's connection (same transaction):
-    Django's cursor would rewrite ``%s`` to ``?`` in every long statement again."""
-    per = max(1, min(batch, (connection.features.max_query_params or 999) // width))
-    one = "(" + ", ".join(["?"] * width) + ")"
+    numbered parameters and sent through the driver's own cursor on Django's connection (same
+    transaction): Django's cursor would rewrite ``%s`` to ``?`` in every long statement again.
+    The constants (``tail``) are parameters ``?1`` to ``?k``, bound once per statement and
+    named in every row. ``chunks``: the row values, flat (``width`` per row), a batch at a time."""
+    k = len(tail)
+    limit = connection.features.max_query_params or 999
+    per = max(1, (limit - k) // max(1, width))
+    const = "".join(f", ?{i + 1}" for i in range(k))
+
+    def values(n: int) -> str:
+        return ", ".join(
+            "(" + ", ".join(f"?{k + j * width + i + 1}" for i in range(width)) + const + ")" for j in range(n)
+        )
+
     sql = f"INSERT INTO {connection.ops.quote_name(table)} ({columns}) VALUES "  # noqa: S608 - names from _meta
-    many_sql, one_sql = sql + ", ".join([one] * per), sql + one
+    many_sql = sql + values(per)
+    head = list(tail)
+    step = per * width
     total = 0
     with connection.cursor():  # connects if needed; the raw cursor below shares the connection
         raw = connection.connection.cursor()
         try:
-            while chunk := list(islice(it, batch)):
-                full = len(chunk) - len(chunk) % per
-                for start in range(0, full, per):
-                    raw.execute(many_sql, list(chain.from_iterable(chunk[start : start + per])))
-                if full < len(chunk):
-                    raw.executemany(one_sql, chunk[full:])
-                total += len(chunk)
+            for flat in chunks:
+                rows = len(flat) // max(1, width)
+                full = (rows - rows % per) * width
+                for start in range(0, full, step):
+                    raw.execute(many_sql, head + flat[start : start + step])
+                if full < len(flat):
+                    raw.execute(sql + values(rows % per), head + flat[full:])
+                total += rows
         finally:
             raw.close()
     return total

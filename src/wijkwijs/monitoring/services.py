@@ -6,6 +6,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import groupby
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from wijkwijs.areas import services as area_services
 from wijkwijs.areas.csvfiles import read_rows
 from wijkwijs.areas.models import Area
 from wijkwijs.audit.services import record
-from wijkwijs.core.bulk import gc_paused, insert_rows
+from wijkwijs.core.bulk import gc_paused, insert_columns, insert_rows
 from wijkwijs.core.errors import DomainError, ImportRejected, Problem
 from wijkwijs.monitoring import catalogue_data
 from wijkwijs.monitoring.cbs_formats import ParseError, Row, read_cbs
@@ -238,40 +240,59 @@ def _store_rows(
     if connection.vendor == "sqlite" and len(rows) > 1000:
         with connection.cursor() as cursor:  # a page cache that holds the index of a national import
             cursor.execute("PRAGMA cache_size = -65536")
-    to_create: list[tuple[int, int, str, float | None, str, int]] = []
     to_update: list[Observation] = []
     total = sum(len(r.values) for r in rows)
-    fields = ["area", "indicator", "period", "value", "status", "source"]
     src = source.pk
+    reported = 0
     # New rows go in the order of the unique (indicator, period, area) index, so every insert
-    # appends to the index instead of landing in the middle of it.
-    ordered = sorted(((r.period, area_ids[r.code], r) for r in rows), key=lambda t: (t[0], t[1]))
+    # appends to the index instead of landing in the middle of it. They are built as columns
+    # per (indicator, period): the area ids, values and flags, with the indicator, period and
+    # source as constants (see ``insert_rows``).
+    by_period = _columns_by_period(rows, area_ids)
     for ind_id, key in sorted((i, k) for k, i in ind_ids.items()):
-        cells = [
-            (a, ind_id, p, None if (raw := r.values[key]) is None else float(raw), r.flags.get(key, ""), src)
-            for p, a, r in ordered
-            if key in r.values
-        ]
-        if existing:  # change detection against what is stored: new, changed or the same
-            for cell in cells:
-                old = existing.get((cell[0], ind_id, cell[2]))
-                if old is None:
-                    to_create.append(cell)
-                elif old[1] != cell[3] or old[2] != cell[4]:
-                    to_update.append(Observation(pk=old[0], value=cell[3], status=cell[4]))
-                else:
-                    summary.unchanged += 1
-        else:
-            to_create.extend(cells)
-        while len(to_create) >= BATCH:
-            summary.added += insert_rows(Observation, fields, to_create[:BATCH])
-            del to_create[:BATCH]
-            progress("observations", summary.added + len(to_update) + summary.unchanged, total)
-    summary.added += insert_rows(Observation, fields, to_create)
+        get_value, get_flag = itemgetter(key), methodcaller("get", key, "")
+        for period, aids, values, flags in by_period:
+            try:
+                raw = list(map(get_value, values))
+            except KeyError:  # not every area of the period has this indicator
+                keep = [n for n, v in enumerate(values) if key in v]
+                aids, flags = [aids[n] for n in keep], [flags[n] for n in keep]
+                raw = [values[n][key] for n in keep]
+            nums = [None if v is None else float(v) for v in raw]
+            status = list(map(get_flag, flags))
+            consts = {"indicator": ind_id, "period": period, "source": src}
+            if existing:  # change detection against what is stored: new, changed or the same
+                new: list[tuple[int, float | None, str]] = []
+                for a, v, st in zip(aids, nums, status, strict=True):
+                    old = existing.get((a, ind_id, period))
+                    if old is None:
+                        new.append((a, v, st))
+                    elif old[1] != v or old[2] != st:
+                        to_update.append(Observation(pk=old[0], value=v, status=st))
+                    else:
+                        summary.unchanged += 1
+                if new:
+                    summary.added += insert_rows(Observation, ["area", "value", "status"], new, constants=consts)
+            elif aids:
+                summary.added += insert_columns(Observation, {"area": aids, "value": nums, "status": status}, constants=consts)
+            done = summary.added + len(to_update) + summary.unchanged
+            if done - reported >= BATCH and done < total:
+                reported = done
+                progress("observations", done, total)
     Observation.objects.bulk_update(to_update, ["value", "status"], batch_size=1000)
     summary.changed = len(to_update)
     progress("observations", total, total)
     return area_ids
+
+
+def _columns_by_period(rows: list[Row], area_ids: dict[str, int]) -> list[tuple[str, list[int], list[dict[str, Any]], list[dict[str, str]]]]:
+    """The rows per period in area-id order, as columns: area ids, value dicts, flag dicts."""
+    ordered = sorted(((r.period, area_ids[r.code], r) for r in rows), key=itemgetter(0, 1))
+    out = []
+    for period, group in groupby(ordered, key=itemgetter(0)):
+        items = list(group)
+        out.append((period, [a for _, a, _ in items], [r.values for _, _, r in items], [r.flags for _, _, r in items]))
+    return out
 
 
 #: Text columns of a CBS file that are kept per area and period (see ``AreaAttribute``).
@@ -290,14 +311,17 @@ def _store_attributes(rows: list[Row], source: Source, area_ids: dict[str, int])
         return
     stored = AreaAttribute.objects.filter(key__in=STORED_ATTRIBUTES, period__in={p for _, p, _ in wanted})
     existing = {(a, p, k): (pk, v) for pk, a, p, k, v in stored.values_list("pk", "area_id", "period", "key", "value")}
-    fresh, changed = [], []
-    for (code, period, key), value in sorted(wanted.items()):
+    fresh: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    changed = []
+    for (code, period, key), value in wanted.items():
         old = existing.get((area_ids[code], period, key))
         if old is None:
-            fresh.append((area_ids[code], period, key, value, source.pk))
+            fresh.setdefault((key, period), []).append((area_ids[code], value))
         elif old[1] != value:
             changed.append(AreaAttribute(pk=old[0], value=value, source=source))
-    insert_rows(AreaAttribute, ["area", "period", "key", "value", "source"], fresh)
+    for (key, period), cells in sorted(fresh.items()):  # in the order of the unique (key, period, area)
+        cells.sort()
+        insert_rows(AreaAttribute, ["area", "value"], cells, constants={"key": key, "period": period, "source": source.pk})
     AreaAttribute.objects.bulk_update(changed, ["value", "source"], batch_size=1000)
 
 
