@@ -53,84 +53,94 @@ OK, EXACT, SHORT = 0, 1, 2
 
 
 @_jit
-def _stable_argsort(vals: np.ndarray) -> np.ndarray:
-    """``np.argsort(vals, kind="stable")``: the same permutation (ties in index order).
+def _water_rich(c: float, W: float, sr: np.ndarray, sx: np.ndarray, sw: np.ndarray,
+                n: int, vrich: float, max_rounds: int = 64) -> float:
+    """The water level's boundary by selection: the smallest ratio ``v`` in ``sr[:n]`` (or
+    ``vrich`` if none) whose supporters are rich, so that the poor set is ``{ratio < v}``.
 
-    A natural merge sort: the nondecreasing runs of the input are merged pairwise (the left
-    run wins ties, which keeps equal values in index order). Budgets are often equal (a
-    run's start) or already in long runs, where this is one or a few passes; with short
-    runs Numba's (stable) mergesort is faster. Numba's quicksort is not stable (and
-    degrades on many equal keys)."""
-    n = len(vals)
-    src = np.arange(n)
-    if n < 2:
-        return src
-    bounds = np.empty(n + 1, dtype=np.int64)
-    nb = 0
-    bounds[0] = 0
-    for i in range(1, n):
-        if vals[i] < vals[i - 1]:
-            nb += 1
-            bounds[nb] = i
-    nb += 1
-    bounds[nb] = n
-    if nb == 1:
-        return src
-    if 8 * nb > n:  # short runs (e.g. random order): Numba's mergesort is faster
-        return np.argsort(vals, kind="mergesort")
-    dst = np.empty(n, dtype=np.int64)
-    while nb > 1:
-        new_nb = 0
-        r = 0
-        while r < nb:
-            lo = bounds[r]
-            if r + 1 < nb:
-                mid = bounds[r + 1]
-                hi = bounds[r + 2]
-                i, j, o = lo, mid, lo
-                while i < mid and j < hi:
-                    if vals[src[j]] < vals[src[i]]:
-                        dst[o] = src[j]
-                        j += 1
-                    else:
-                        dst[o] = src[i]
-                        i += 1
-                    o += 1
-                while i < mid:
-                    dst[o] = src[i]
-                    i += 1
-                    o += 1
-                while j < hi:
-                    dst[o] = src[j]
-                    j += 1
-                    o += 1
-                r += 2
+    A supporter with ratio ``v`` is rich iff ``(c - X) / (W - Wt) <= v`` with ``X``/``Wt``
+    the money/weight of everyone below ``v``: the test of the sorted scan at ``v``'s first
+    position, monotone in ``v`` (once rich, all higher ratios are rich; equal ratios are
+    all poor or all rich). Quickselect on that test (three-way partition of the triples
+    ``sr``/``sx``/``sw`` = ratio, money, weight, reordered in place; median-of-three pivot)
+    is expected linear instead of a sort; after ``max_rounds`` partitions the rest is sorted
+    and scanned (worst case ``n log n``)."""
+    lo = 0
+    hi = n
+    acc_x = 0.0  # money and weight of the supporters known to be poor
+    acc_w = 0.0
+    rounds = 0
+    while lo < hi:
+        rounds += 1
+        if rounds > max_rounds:  # pathological pivots: finish with a sort of what is left
+            sub = np.argsort(sr[lo:hi], kind="mergesort")
+            m = 0
+            while m < hi - lo:
+                i0 = lo + sub[m]
+                v = sr[i0]
+                if (c - acc_x) / (W - acc_w) <= v:
+                    return v
+                while m < hi - lo and sr[lo + sub[m]] == v:
+                    acc_x += sx[lo + sub[m]]
+                    acc_w += sw[lo + sub[m]]
+                    m += 1
+            return vrich
+        a = sr[lo]
+        b = sr[(lo + hi) >> 1]
+        d = sr[hi - 1]
+        v = max(min(a, b), min(max(a, b), d))  # median of the three
+        lt = lo
+        i = lo
+        gt = hi
+        xl = 0.0
+        wl = 0.0
+        xe = 0.0
+        we = 0.0
+        while i < gt:
+            r = sr[i]
+            if r < v:
+                xl += sx[i]
+                wl += sw[i]
+                if i != lt:
+                    sr[i], sr[lt] = sr[lt], r
+                    sx[i], sx[lt] = sx[lt], sx[i]
+                    sw[i], sw[lt] = sw[lt], sw[i]
+                lt += 1
+                i += 1
+            elif r > v:
+                gt -= 1
+                sr[i], sr[gt] = sr[gt], r
+                sx[i], sx[gt] = sx[gt], sx[i]
+                sw[i], sw[gt] = sw[gt], sw[i]
             else:
-                hi = bounds[r + 1]
-                for o in range(lo, hi):
-                    dst[o] = src[o]
-                r += 1
-            bounds[new_nb] = lo
-            new_nb += 1
-        bounds[new_nb] = n
-        nb = new_nb
-        src, dst = dst, src
-    return src
+                xe += sx[i]
+                we += sw[i]
+                i += 1
+        if (c - (acc_x + xl)) / (W - (acc_w + wl)) <= v:  # v is rich
+            vrich = v
+            hi = lt
+        else:  # v and everything below it is poor
+            acc_x += xl + xe
+            acc_w += wl + we
+            lo = gt
+    return vrich
 
 
 @_jit
 def price(j: int, al: np.ndarray, be: np.ndarray, k: float, ptr: np.ndarray,
           sup: np.ndarray, wf: np.ndarray, cntf: np.ndarray, cwf: np.ndarray,
           cost: np.ndarray, wsum: np.ndarray, winv: np.ndarray, unit: np.ndarray,
-          tol: float, ratio: np.ndarray, xs: np.ndarray
+          tol: float, ratio: np.ndarray, xs: np.ndarray, part: np.ndarray
           ) -> tuple[int, float, float, float, float, float, float]:
     """(status, rho, A_P, B_P, W_P, A_all, B_all) of project ``j`` at ``k``.
 
     status ``EXACT``: the supporters' money is within the margin of the cost; ``SHORT``:
-    unaffordable (rho inf). ``ratio``/``xs`` are scratch buffers at least as long as the
-    longest supporter list. Same steps as the former NumPy ``ParamMes._price``: only
-    supporters below an upper bound ``U`` of the water level are sorted (stable), then the
-    first ``i`` with ``(c - px_i) / (W - pw_i) <= ratio_i`` gives the poor set."""
+    unaffordable (rho inf). ``ratio``/``xs`` (length at least the longest supporter list)
+    and ``part`` (3 rows of that length) are scratch buffers. The poor set is the one of
+    the sorted scan (the first ``i`` in stable ratio order with
+    ``(c - px_i) / (W - pw_i) <= ratio_i``; :meth:`ParamMes._price_ref`), found by selection
+    among the supporters below the same doubling upper bound ``U`` (:func:`_water_rich`);
+    its sums are then taken in supporter order."""
     lo = ptr[j]
     n = ptr[j + 1] - lo
     c = cost[j]
@@ -168,41 +178,36 @@ def price(j: int, al: np.ndarray, be: np.ndarray, k: float, ptr: np.ndarray,
         if s >= goal:
             break
         upper *= 2.0
+    sr = part[0]
+    sx = part[1]
+    sw = part[2]
     n_sub = 0
     for i in range(n):
-        if ratio[i] < upper:
+        r = ratio[i]
+        if r < upper:
+            sr[n_sub] = r
+            sx[n_sub] = xs[i] * cntf[lo + i]
+            sw[n_sub] = cwf[lo + i]
             n_sub += 1
-    sub = np.empty(n_sub, dtype=np.int64)
-    m = 0
-    for i in range(n):
-        if ratio[i] < upper:
-            sub[m] = i
-            m += 1
-    order = sub[_stable_argsort(ratio[sub])]
+    # beyond U everyone is rich (the sorted scan's sentinel); with no one beyond U and
+    # everyone poor the scan found nothing (money within rounding of c): rho = 1/W as there
+    vrich = _water_rich(c, W, sr, sx, sw, n_sub, upper if n_sub < n else INF)
+    if vrich == INF:
+        return OK, winv[j], 0.0, 0.0, 0.0, sa, sb
     px = 0.0
     pw = 0.0
-    found = -1
-    for m in range(n_sub + 1):
-        if m == n_sub:
-            if n_sub < n:  # the first supporter beyond U is rich
-                found = m
-            break
-        i = order[m]
-        if (c - px) / (W - pw) <= ratio[i]:
-            found = m
-            break
-        px += xs[i] * cntf[lo + i]
-        pw += cwf[lo + i]
-    if found <= 0:
-        return OK, winv[j], 0.0, 0.0, 0.0, sa, sb
-    qv = (c - px) / (W - pw)
     A = 0.0
     B = 0.0
-    for m in range(found):
-        i = order[m]
-        t = sup[lo + i]
-        A += al[t] * cntf[lo + i]
-        B += be[t] * cntf[lo + i]
+    for i in range(n):
+        if ratio[i] < vrich:
+            t = sup[lo + i]
+            px += xs[i] * cntf[lo + i]
+            pw += cwf[lo + i]
+            A += al[t] * cntf[lo + i]
+            B += be[t] * cntf[lo + i]
+    if pw == 0.0:
+        return OK, winv[j], 0.0, 0.0, 0.0, sa, sb
+    qv = (c - px) / (W - pw)
     return OK, qv / c, A, B, pw, sa, sb
 
 
@@ -251,8 +256,8 @@ def select(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndar
            thr: float, al: np.ndarray, be: np.ndarray, k: float, ptr: np.ndarray,
            sup: np.ndarray, wf: np.ndarray, cntf: np.ndarray, cwf: np.ndarray,
            cost: np.ndarray, wsum: np.ndarray, winv: np.ndarray, unit: np.ndarray,
-           tol: float, ratio: np.ndarray, xs: np.ndarray, near: np.ndarray
-           ) -> tuple[int, float, int]:
+           tol: float, ratio: np.ndarray, xs: np.ndarray, part: np.ndarray,
+           near: np.ndarray) -> tuple[int, float, int]:
     """One round's pricing: (status, best rho, number of near-best projects in ``near``).
 
     Walks the active projects by increasing lower bound ``lb`` (stable) and prices those
@@ -280,7 +285,7 @@ def select(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndar
             break
         if not fresh[j]:
             st, rho, A, B, WP, sa, sb = price(j, al, be, k, ptr, sup, wf, cntf, cwf, cost,
-                                              wsum, winv, unit, tol, ratio, xs)
+                                              wsum, winv, unit, tol, ratio, xs, part)
             if st == EXACT:
                 return EXACT, INF, 0
             cache[j, 0] = A
@@ -383,15 +388,15 @@ def step(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndarra
          thr: float, al: np.ndarray, be: np.ndarray, k: float, ptr: np.ndarray,
          sup: np.ndarray, wf: np.ndarray, cntf: np.ndarray, cwf: np.ndarray,
          cost: np.ndarray, wsum: np.ndarray, winv: np.ndarray, unit: np.ndarray,
-         tol: float, ratio: np.ndarray, xs: np.ndarray, near: np.ndarray, poor: np.ndarray,
-         overlap: np.ndarray, fuse: bool) -> tuple[int, float, int, int, float, float, float]:
+         tol: float, ratio: np.ndarray, xs: np.ndarray, part: np.ndarray, near: np.ndarray,
+         poor: np.ndarray, overlap: np.ndarray, fuse: bool) -> tuple[int, float, int, int, float, float, float]:
     """:func:`select`, and when exactly one project is near the best (no tie to break) also
     its payment (:func:`pay`) and the bookkeeping (bought; projects sharing voters with it
     are no longer fresh). Returns (status, best, n_near, npoor, end, q0, q1); ``npoor`` is
     -1 when nothing was paid (``n_near != 1``) and status ``EXACT`` when a price or the
     payment was too close to call (the run is then abandoned, its state is not reused)."""
     st, best, n_near = select(active, lb, fresh, cache, thr, al, be, k, ptr, sup, wf, cntf,
-                              cwf, cost, wsum, winv, unit, tol, ratio, xs, near)
+                              cwf, cost, wsum, winv, unit, tol, ratio, xs, part, near)
     if not fuse or st != OK or n_near != 1:
         return st, best, n_near, -1, INF, 0.0, 0.0
     win = near[0]

@@ -123,6 +123,7 @@ class ParamMes:
         longest = max(lens, default=0) + 1
         self._ratio_buf = np.empty(longest)
         self._x_buf = np.empty(longest)
+        self._part_buf = np.empty((3, longest))
         self._poor_buf = np.empty(longest, dtype=np.int64)
         self._near_buf = np.empty(self.m + 1, dtype=np.int64)
         self.overlap_m = np.zeros((self.m, self.m), dtype=np.bool_)
@@ -137,7 +138,7 @@ class ParamMes:
         :func:`mes_kernels.price`; :meth:`_price_ref` is the NumPy reference)."""
         st, rho, A, B, WP, sa, sb = kern.price(
             j, al, be, k, self.ptr, self.sup_f, self.w_f, self.cnt_f, self.cw_f, self.c,
-            self.W, self.Winv, self.unit_a, TOL, self._ratio_buf, self._x_buf)
+            self.W, self.Winv, self.unit_a, TOL, self._ratio_buf, self._x_buf, self._part_buf)
         if st == kern.EXACT:
             raise NeedExact
         return rho, (A, B, WP, sa, sb)
@@ -354,7 +355,7 @@ class ParamMes:
             st, best, n_near, npoor, end, q0, q1 = kern.step(
                 active, lb, fresh, cache, thr, al, be, kf, self.ptr, self.sup_f, self.w_f,
                 self.cnt_f, self.cw_f, self.c, self.W, self.Winv, self.unit_a, TOL,
-                self._ratio_buf, self._x_buf, self._near_buf, self._poor_buf,
+                self._ratio_buf, self._x_buf, self._part_buf, self._near_buf, self._poor_buf,
                 self.overlap_m, not certify)
             if st == kern.EXACT:
                 raise NeedExact
