@@ -52,78 +52,134 @@ INF = math.inf
 OK, EXACT, SHORT = 0, 1, 2
 
 
-@_jit
-def _water_rich(c: float, W: float, sr: np.ndarray, sx: np.ndarray, sw: np.ndarray,
-                n: int, vrich: float, max_rounds: int = 64) -> float:
-    """The water level's boundary by selection: the smallest ratio ``v`` in ``sr[:n]`` (or
-    ``vrich`` if none) whose supporters are rich, so that the poor set is ``{ratio < v}``.
+NB = 64  # buckets per level of the water-level search
+SHIFT = 49  # top level: 2**3 buckets per factor 2 of ratio (float bits >> 49)
 
-    A supporter with ratio ``v`` is rich iff ``(c - X) / (W - Wt) <= v`` with ``X``/``Wt``
-    the money/weight of everyone below ``v``: the test of the sorted scan at ``v``'s first
-    position, monotone in ``v`` (once rich, all higher ratios are rich; equal ratios are
-    all poor or all rich). Quickselect on that test (three-way partition of the triples
-    ``sr``/``sx``/``sw`` = ratio, money, weight, reordered in place; median-of-three pivot)
-    is expected linear instead of a sort; after ``max_rounds`` partitions the rest is sorted
-    and scanned (worst case ``n log n``)."""
-    lo = 0
-    hi = n
-    acc_x = 0.0  # money and weight of the supporters known to be poor
-    acc_w = 0.0
-    rounds = 0
-    while lo < hi:
-        rounds += 1
-        if rounds > max_rounds:  # pathological pivots: finish with a sort of what is left
-            sub = np.argsort(sr[lo:hi], kind="mergesort")
-            m = 0
-            while m < hi - lo:
-                i0 = lo + sub[m]
-                v = sr[i0]
-                if (c - acc_x) / (W - acc_w) <= v:
-                    return v
-                while m < hi - lo and sr[lo + sub[m]] == v:
-                    acc_x += sx[lo + sub[m]]
-                    acc_w += sw[lo + sub[m]]
-                    m += 1
-            return vrich
-        a = sr[lo]
-        b = sr[(lo + hi) >> 1]
-        d = sr[hi - 1]
-        v = max(min(a, b), min(max(a, b), d))  # median of the three
-        lt = lo
-        i = lo
-        gt = hi
-        xl = 0.0
-        wl = 0.0
-        xe = 0.0
-        we = 0.0
-        while i < gt:
-            r = sr[i]
-            if r < v:
-                xl += sx[i]
-                wl += sw[i]
-                if i != lt:
-                    sr[i], sr[lt] = sr[lt], r
-                    sx[i], sx[lt] = sx[lt], sx[i]
-                    sw[i], sw[lt] = sw[lt], sw[i]
-                lt += 1
-                i += 1
-            elif r > v:
-                gt -= 1
-                sr[i], sr[gt] = sr[gt], r
-                sx[i], sx[gt] = sx[gt], sx[i]
-                sw[i], sw[gt] = sw[gt], sw[i]
-            else:
-                xe += sx[i]
-                we += sw[i]
-                i += 1
-        if (c - (acc_x + xl)) / (W - (acc_w + wl)) <= v:  # v is rich
-            vrich = v
-            hi = lt
-        else:  # v and everything below it is poor
-            acc_x += xl + xe
-            acc_w += wl + we
-            lo = gt
+
+@_jit
+def _rich_sorted(c: float, W: float, sr: np.ndarray, sx: np.ndarray, sw: np.ndarray,
+                 n: int, acc_x: float, acc_w: float, vrich: float) -> float:
+    """The sorted scan over ``sr[:n]`` (everyone below them is poor with money ``acc_x``
+    and weight ``acc_w``, everyone from ``vrich`` on is rich): the ratio of the first rich
+    supporter, ``vrich`` if all of them are poor. Equal ratios are tested once, at the
+    first of them (the scan's test there decides the whole block)."""
+    order = np.argsort(sr[:n], kind="mergesort")
+    m = 0
+    while m < n:
+        v = sr[order[m]]
+        if (c - acc_x) / (W - acc_w) <= v:
+            return v
+        while m < n and sr[order[m]] == v:
+            acc_x += sx[order[m]]
+            acc_w += sw[order[m]]
+            m += 1
     return vrich
+
+
+@_jit
+def _water_rich(c: float, W: float, r0: np.ndarray, x0: np.ndarray, w0: np.ndarray,
+                n: int, part: np.ndarray, small: int = 32) -> float:
+    """The sorted scan's boundary without sorting: the smallest ratio ``v`` among
+    ``r0[:n]`` whose supporter is rich, i.e. ``(c - X) / (W - Wt) <= v`` with ``X``/``Wt``
+    the money/weight of everyone with a ratio below ``v`` (inf if there is none), so that
+    the poor set is ``{ratio < v}``. The test is monotone in ``v`` and equal ratios are
+    all poor or all rich.
+
+    Radix selection on the float bits (for positive floats their int64 order is the
+    value order): one pass puts every supporter into one of ``NB`` buckets by
+    ``bits >> shift`` (top level: 8 buckets per factor 2 from ``c / W`` up, the last one
+    open-ended; ratios below ``c / W`` are poor, since the water level is at least that)
+    and sums money, weight, min and max per bucket. The scan over the buckets tests each
+    bucket's minimum with the exact sums below it (the sorted scan's own test at that
+    value); a bucket that is poor at its minimum but whose successor's minimum is rich
+    holds the boundary and is searched the same way with 6 more bits (a bucket of equal
+    ratios is decided by one test). Sets of at most ``small`` are sorted
+    (:func:`_rich_sorted`). ``r0``/``x0``/``w0`` (ratio, money, weight per supporter)
+    are read only; ``part`` (3 rows, at least ``n`` long) holds the deeper levels."""
+    lower = c / W
+    acc_x = 0.0
+    acc_w = 0.0
+    vrich = INF
+    sr, sx, sw = r0, x0, w0
+    sh = SHIFT
+    m = n
+    bk = np.empty((5, NB))
+    lowv = np.empty(1)
+    while True:
+        if m <= small:
+            return _rich_sorted(c, W, sr, sx, sw, m, acc_x, acc_w, vrich)
+        rb = sr.view(np.int64)
+        lowv[0] = lower
+        base = lowv.view(np.int64)[0] >> sh
+        cntb = bk[0]
+        xb = bk[1]
+        wb = bk[2]
+        mn = bk[3]
+        mx = bk[4]
+        for b in range(NB):
+            cntb[b] = 0.0
+            xb[b] = 0.0
+            wb[b] = 0.0
+            mn[b] = INF
+            mx[b] = -INF
+        for i in range(m):
+            key = (rb[i] >> sh) - base
+            if key < 0:  # below the lower bound of the water level: poor
+                acc_x += sx[i]
+                acc_w += sw[i]
+                continue
+            if key >= NB:
+                key = NB - 1
+            r = sr[i]
+            cntb[key] += 1.0
+            xb[key] += sx[i]
+            wb[key] += sw[i]
+            mn[key] = min(mn[key], r)
+            mx[key] = max(mx[key], r)
+        found = -1
+        for b in range(NB):
+            if cntb[b] == 0.0:
+                continue
+            v = mn[b]
+            if (c - acc_x) / (W - acc_w) <= v:
+                return v
+            if v == mx[b]:  # one value, and it is poor
+                acc_x += xb[b]
+                acc_w += wb[b]
+                continue
+            b2 = b + 1
+            while b2 < NB and cntb[b2] == 0.0:
+                b2 += 1
+            if b2 < NB:
+                v2 = mn[b2]
+                if not (c - (acc_x + xb[b])) / (W - (acc_w + wb[b])) <= v2:
+                    acc_x += xb[b]
+                    acc_w += wb[b]
+                    continue
+                vrich = v2
+            found = b
+            break
+        if found < 0:
+            return vrich
+        # keep bucket ``found`` (in place: the write index never passes the read index)
+        dr = part[0]
+        dx = part[1]
+        dw = part[2]
+        k2 = 0
+        for i in range(m):
+            key = (rb[i] >> sh) - base
+            if key >= NB:
+                key = NB - 1
+            if key == found:
+                dr[k2] = sr[i]
+                dx[k2] = sx[i]
+                dw[k2] = sw[i]
+                k2 += 1
+        m = k2
+        sr, sx, sw = dr, dx, dw
+        lower = mn[found]
+        if found < NB - 1:  # a closed bucket: 6 more bits (the open last one: same bits)
+            sh = max(sh - 6, 0)
 
 
 @_jit
@@ -155,7 +211,7 @@ def price(j: int, al: np.ndarray, be: np.ndarray, k: float, ptr: np.ndarray,
         sa += a * cntf[lo + i]
         sb += b * cntf[lo + i]
         x = a + b * k
-        xs[i] = x
+        xs[i] = x * cntf[lo + i]
         r = x if u else x / wf[lo + i]
         ratio[i] = r
         rmin = min(rmin, r)
@@ -168,31 +224,8 @@ def price(j: int, al: np.ndarray, be: np.ndarray, k: float, ptr: np.ndarray,
     q = c / W
     if rmin >= q:
         return OK, winv[j], 0.0, 0.0, 0.0, sa, sb
-    upper = 2.0 * q
-    goal = c * (1 + 1e-9)
-    while True:
-        s = 0.0
-        for i in range(n):
-            r = ratio[i]
-            s += (r if r < upper else upper) * cwf[lo + i]
-        if s >= goal:
-            break
-        upper *= 2.0
-    sr = part[0]
-    sx = part[1]
-    sw = part[2]
-    n_sub = 0
-    for i in range(n):
-        r = ratio[i]
-        if r < upper:
-            sr[n_sub] = r
-            sx[n_sub] = xs[i] * cntf[lo + i]
-            sw[n_sub] = cwf[lo + i]
-            n_sub += 1
-    # beyond U everyone is rich (the sorted scan's sentinel); with no one beyond U and
-    # everyone poor the scan found nothing (money within rounding of c): rho = 1/W as there
-    vrich = _water_rich(c, W, sr, sx, sw, n_sub, upper if n_sub < n else INF)
-    if vrich == INF:
+    vrich = _water_rich(c, W, ratio, xs, cwf[lo:lo + n], n, part)
+    if vrich == INF:  # everyone poor: money within rounding of c; rho = 1/W as the scan
         return OK, winv[j], 0.0, 0.0, 0.0, sa, sb
     px = 0.0
     pw = 0.0
@@ -201,7 +234,7 @@ def price(j: int, al: np.ndarray, be: np.ndarray, k: float, ptr: np.ndarray,
     for i in range(n):
         if ratio[i] < vrich:
             t = sup[lo + i]
-            px += xs[i] * cntf[lo + i]
+            px += xs[i]
             pw += cwf[lo + i]
             A += al[t] * cntf[lo + i]
             B += be[t] * cntf[lo + i]
@@ -217,18 +250,14 @@ def pay(j: int, al: np.ndarray, be: np.ndarray, k: float, q0: float, q1: float, 
         poor: np.ndarray) -> tuple[int, float]:
     """Winner ``j`` pays ``q(k) w`` per type (``q = q0 + q1 k``), poor types all they have.
 
-    Returns (number of poor types, written to ``poor`` in supporter order; -1: a supporter's
-    ratio is within the margin of ``q``, nothing changed) and the last real ``k`` for which
-    the poor set stays poor (``alpha + beta k <= q(k) w``)."""
+    Returns (number of poor types, written to ``poor`` in supporter order) and the last real
+    ``k`` for which the poor set stays poor (``alpha + beta k <= q(k) w``); or ``(-1, inf)``
+    when a supporter's ratio is within the margin of ``q``: then the budgets are partly
+    paid and must be dropped (the caller raises :class:`NeedExact` and abandons the run,
+    whose budgets are its own copies). One pass."""
     lo = ptr[j]
     n = ptr[j + 1] - lo
     u = unit[j]
-    for i in range(n):
-        t = sup[lo + i]
-        x = al[t] + be[t] * k
-        r = x if u else x / wf[lo + i]
-        if abs(r - q) <= tol * q:
-            return -1, INF
     npoor = 0
     end = INF
     for i in range(n):
@@ -236,6 +265,8 @@ def pay(j: int, al: np.ndarray, be: np.ndarray, k: float, q0: float, q1: float, 
         w = wf[lo + i]
         x = al[t] + be[t] * k
         r = x if u else x / w
+        if abs(r - q) <= tol * q:
+            return -1, INF
         if r < q:
             poor[npoor] = t
             npoor += 1
@@ -249,6 +280,28 @@ def pay(j: int, al: np.ndarray, be: np.ndarray, k: float, q0: float, q1: float, 
             al[t] -= q0 * w
             be[t] -= q1 * w
     return npoor, end
+
+
+@_jit
+def replay(j: int, al: np.ndarray, be: np.ndarray, q0: float, q1: float, poor: np.ndarray,
+           ptr: np.ndarray, sup: np.ndarray, wf: np.ndarray) -> None:
+    """Redo :func:`pay`'s changes for winner ``j`` with its recorded poor types ``poor``
+    (in supporter order, as :func:`pay` wrote them): the same operations, so the same
+    floats."""
+    lo = ptr[j]
+    n = ptr[j + 1] - lo
+    p = 0
+    npoor = len(poor)
+    for i in range(n):
+        t = sup[lo + i]
+        if p < npoor and poor[p] == t:
+            al[t] = 0.0
+            be[t] = 0.0
+            p += 1
+        else:
+            w = wf[lo + i]
+            al[t] -= q0 * w
+            be[t] -= q1 * w
 
 
 @_jit

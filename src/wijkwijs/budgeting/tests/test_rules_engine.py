@@ -124,11 +124,11 @@ def _scan_rich(c: float, W: float, r: np.ndarray, x: np.ndarray, w: np.ndarray) 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 12), st.integers(1, 3)), min_size=1, max_size=80),
-       st.integers(1, 400), st.integers(0, 3))
+       st.integers(1, 400), st.sampled_from([0, 1, 4, 32, 100]))
 def test_kernel_water_level_equals_sorted_scan(raw: list[tuple[int, int]], cost: int,
-                                               max_rounds: int) -> None:
-    """The selection (:func:`mes_kernels._water_rich`) finds the sorted scan's boundary on
-    inputs full of ties, also when it gives up early and sorts (``max_rounds`` 0-3)."""
+                                               small: int) -> None:
+    """The radix selection (:func:`mes_kernels._water_rich`) finds the sorted scan's
+    boundary on inputs full of ties, with and without its small-set sort (``small``)."""
     from wijkwijs.budgeting.rules.mes_kernels import _water_rich
 
     x = np.array([b / 4 for b, _ in raw])
@@ -138,8 +138,34 @@ def test_kernel_water_level_equals_sorted_scan(raw: list[tuple[int, int]], cost:
         return
     r = x / w
     want = _scan_rich(c, W, r, x, w)
-    got = _water_rich(c, W, r.copy(), x.copy(), w.copy(), len(r), float("inf"), max_rounds)
+    got = _water_rich(c, W, r, x, w, len(r), np.zeros((3, len(r))), small)
     if want != got:  # only a supporter at the water level itself may go either way
+        q = (c - x[r < min(want, got)].sum()) / (W - w[r < min(want, got)].sum())
+        assert abs(min(want, got) - q) <= 1e-9 * q
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 1e6), st.integers(1, 3), st.integers(0, 2)),
+                min_size=1, max_size=120),
+       st.floats(1.0, 1e6), st.sampled_from([0, 4, 32]))
+def test_kernel_water_level_wide_ratios(raw: list[tuple[float, int, int]], cost: float,
+                                        small: int) -> None:
+    """The same over ratios spread across many factors of 2 (the open last bucket, deeper
+    levels) and near-equal ratios (``x``, ``x + 1 ulp``-like neighbours, copies)."""
+    from wijkwijs.budgeting.rules.mes_kernels import _water_rich
+
+    xs = []
+    for b, _, near in raw:
+        xs.append(b if near == 0 else (b * (1 + 1e-15) if near == 1 else b * 1.01))
+    x = np.array(xs)
+    w = np.array([float(v) for _, v, _ in raw])
+    c, W = cost, float(w.sum())
+    if x.sum() <= c * (1 + 1e-9):
+        return
+    r = x / w
+    want = _scan_rich(c, W, r, x, w)
+    got = _water_rich(c, W, r, x, w, len(r), np.zeros((3, len(r))), small)
+    if want != got:
         q = (c - x[r < min(want, got)].sum()) / (W - w[r < min(want, got)].sum())
         assert abs(min(want, got) - q) <= 1e-9 * q
 
