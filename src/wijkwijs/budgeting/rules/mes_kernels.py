@@ -49,7 +49,7 @@ def _jit(func: Callable[..., Any]) -> Callable[..., Any]:
 INF = math.inf
 
 # price status
-OK, EXACT, SHORT = 0, 1, 2
+OK, EXACT, SHORT, FAIL = 0, 1, 2, 3
 
 
 NB = 64  # buckets per level of the water-level search
@@ -442,17 +442,38 @@ def step(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndarra
          sup: np.ndarray, wf: np.ndarray, cntf: np.ndarray, cwf: np.ndarray,
          cost: np.ndarray, wsum: np.ndarray, winv: np.ndarray, unit: np.ndarray,
          tol: float, ratio: np.ndarray, xs: np.ndarray, part: np.ndarray, near: np.ndarray,
-         poor: np.ndarray, overlap: np.ndarray, fuse: bool) -> tuple[int, float, int, int, float, float, float]:
+         poor: np.ndarray, overlap: np.ndarray, cert_win: int, cert_weff: int,
+         rank: np.ndarray, wint: np.ndarray) -> tuple[int, float, int, int, float, float, float]:
     """:func:`select`, and when exactly one project is near the best (no tie to break) also
     its payment (:func:`pay`) and the bookkeeping (bought; projects sharing voters with it
     are no longer fresh). Returns (status, best, n_near, npoor, end, q0, q1); ``npoor`` is
     -1 when nothing was paid (``n_near != 1``) and status ``EXACT`` when a price or the
-    payment was too close to call (the run is then abandoned, its state is not reused)."""
+    payment was too close to call (the run is then abandoned, its state is not reused).
+
+    Certifying (``cert_win >= -1``: the old run's winner of this round and its weff, ``thr``
+    its rho at the near end) the winner is first checked as ``ParamMes._certified`` does,
+    before the payment changes ``fresh``; status ``FAIL`` when the certificate fails."""
     st, best, n_near = select(active, lb, fresh, cache, thr, al, be, k, ptr, sup, wf, cntf,
                               cwf, cost, wsum, winv, unit, tol, ratio, xs, part, near)
-    if not fuse or st != OK or n_near != 1:
+    if st != OK or n_near != 1:
         return st, best, n_near, -1, INF, 0.0, 0.0
     win = near[0]
+    m = len(lb)
+    if cert_win >= -1:
+        if win != cert_win or thr == INF:
+            return FAIL, best, n_near, -1, INF, 0.0, 0.0
+        lim = thr * (1 + tol)
+        for j in range(m):
+            if not active[j] or not lb[j] <= lim or j == win:
+                continue
+            # exact case: both rho = 1/weff; ties go to the better rank
+            wj = 0
+            if cache[j, 0] == 0.0 and cache[j, 1] == 0.0:
+                wj = wint[j] - np.int64(cache[j, 2])
+            if not (cert_weff and fresh[j] and wj and lb[j] != INF):
+                return FAIL, best, n_near, -1, INF, 0.0, 0.0
+            if wj > cert_weff or (wj == cert_weff and rank[j] < rank[win]):
+                return FAIL, best, n_near, -1, INF, 0.0, 0.0
     c = cost[win]
     W = wsum[win]
     A = cache[win, 0]
@@ -466,7 +487,6 @@ def step(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndarra
         return EXACT, best, n_near, -1, INF, q0, q1
     active[win] = False
     lb[win] = INF
-    m = len(lb)
     for j in range(m):
         if overlap[win, j]:
             fresh[j] = False

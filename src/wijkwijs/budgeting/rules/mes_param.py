@@ -379,15 +379,18 @@ class ParamMes:
             # the bound passes max(best, thr); an INF bound is unaffordable at this k
             # (priced so, or its cached money falls short by more than the margin), and
             # budgets only fall within a run, so it stays so
-            # (not fused with the payment when certifying: _certified reads the pre-payment
-            # ``fresh``)
+            # (certifying, the kernel checks the winner as _certified does, on the
+            # pre-payment ``fresh``, before it pays)
             st, best, n_near, npoor, end, q0, q1 = kern.step(
                 active, lb, fresh, cache, thr, al, be, kf, self.ptr, self.sup_f, self.w_f,
                 self.cnt_f, self.cw_f, self.c, self.W, self.Winv, self.unit_a, TOL,
                 self._ratio_buf, self._x_buf, self._part_buf, self._near_buf, self._poor_buf,
-                self.overlap_m, not certify)
+                self.overlap_m, rs.winner if certify else -2, rs.weff if certify else 0,
+                self.rank, self.Wint_arr)
             if st == kern.EXACT:
                 raise NeedExact
+            if st == kern.FAIL:
+                return None
             if best == INF:  # nothing affordable: valid until some rival becomes affordable
                 if certify and thr != INF:
                     return None
