@@ -49,88 +49,154 @@ def _jit(func: Callable[..., Any]) -> Callable[..., Any]:
 INF = math.inf
 
 # price status
-OK, EXACT, SHORT = 0, 1, 2
+OK, EXACT, SHORT, FAIL = 0, 1, 2, 3
+
+
+NB = 64  # buckets per level of the water-level search
+SHIFT = 49  # top level: 2**3 buckets per factor 2 of ratio (float bits >> 49)
 
 
 @_jit
-def _stable_argsort(vals: np.ndarray) -> np.ndarray:
-    """``np.argsort(vals, kind="stable")``: the same permutation (ties in index order).
+def _rich_sorted(c: float, W: float, sr: np.ndarray, sx: np.ndarray, sw: np.ndarray,
+                 n: int, acc_x: float, acc_w: float, vrich: float) -> float:
+    """The sorted scan over ``sr[:n]`` (everyone below them is poor with money ``acc_x``
+    and weight ``acc_w``, everyone from ``vrich`` on is rich): the ratio of the first rich
+    supporter, ``vrich`` if all of them are poor. Equal ratios are tested once, at the
+    first of them (the scan's test there decides the whole block)."""
+    order = np.argsort(sr[:n], kind="mergesort")
+    m = 0
+    while m < n:
+        v = sr[order[m]]
+        if (c - acc_x) / (W - acc_w) <= v:
+            return v
+        while m < n and sr[order[m]] == v:
+            acc_x += sx[order[m]]
+            acc_w += sw[order[m]]
+            m += 1
+    return vrich
 
-    A natural merge sort: the nondecreasing runs of the input are merged pairwise (the left
-    run wins ties, which keeps equal values in index order). Budgets are often equal (a
-    run's start) or already in long runs, where this is one or a few passes; with short
-    runs Numba's (stable) mergesort is faster. Numba's quicksort is not stable (and
-    degrades on many equal keys)."""
-    n = len(vals)
-    src = np.arange(n)
-    if n < 2:
-        return src
-    bounds = np.empty(n + 1, dtype=np.int64)
-    nb = 0
-    bounds[0] = 0
-    for i in range(1, n):
-        if vals[i] < vals[i - 1]:
-            nb += 1
-            bounds[nb] = i
-    nb += 1
-    bounds[nb] = n
-    if nb == 1:
-        return src
-    if 8 * nb > n:  # short runs (e.g. random order): Numba's mergesort is faster
-        return np.argsort(vals, kind="mergesort")
-    dst = np.empty(n, dtype=np.int64)
-    while nb > 1:
-        new_nb = 0
-        r = 0
-        while r < nb:
-            lo = bounds[r]
-            if r + 1 < nb:
-                mid = bounds[r + 1]
-                hi = bounds[r + 2]
-                i, j, o = lo, mid, lo
-                while i < mid and j < hi:
-                    if vals[src[j]] < vals[src[i]]:
-                        dst[o] = src[j]
-                        j += 1
-                    else:
-                        dst[o] = src[i]
-                        i += 1
-                    o += 1
-                while i < mid:
-                    dst[o] = src[i]
-                    i += 1
-                    o += 1
-                while j < hi:
-                    dst[o] = src[j]
-                    j += 1
-                    o += 1
-                r += 2
-            else:
-                hi = bounds[r + 1]
-                for o in range(lo, hi):
-                    dst[o] = src[o]
-                r += 1
-            bounds[new_nb] = lo
-            new_nb += 1
-        bounds[new_nb] = n
-        nb = new_nb
-        src, dst = dst, src
-    return src
+
+@_jit
+def _water_rich(c: float, W: float, r0: np.ndarray, x0: np.ndarray, w0: np.ndarray,
+                n: int, part: np.ndarray, small: int = 32) -> float:
+    """The sorted scan's boundary without sorting: the smallest ratio ``v`` among
+    ``r0[:n]`` whose supporter is rich, i.e. ``(c - X) / (W - Wt) <= v`` with ``X``/``Wt``
+    the money/weight of everyone with a ratio below ``v`` (inf if there is none), so that
+    the poor set is ``{ratio < v}``. The test is monotone in ``v`` and equal ratios are
+    all poor or all rich.
+
+    Radix selection on the float bits (for positive floats their int64 order is the
+    value order): one pass puts every supporter into one of ``NB`` buckets by
+    ``bits >> shift`` (top level: 8 buckets per factor 2 from ``c / W`` up, the last one
+    open-ended; ratios below ``c / W`` are poor, since the water level is at least that)
+    and sums money, weight, min and max per bucket. The scan over the buckets tests each
+    bucket's minimum with the exact sums below it (the sorted scan's own test at that
+    value); a bucket that is poor at its minimum but whose successor's minimum is rich
+    holds the boundary and is searched the same way with 6 more bits (a bucket of equal
+    ratios is decided by one test). Sets of at most ``small`` are sorted
+    (:func:`_rich_sorted`). ``r0``/``x0``/``w0`` (ratio, money, weight per supporter)
+    are read only; ``part`` (3 rows, at least ``n`` long) holds the deeper levels."""
+    lower = c / W
+    acc_x = 0.0
+    acc_w = 0.0
+    vrich = INF
+    sr, sx, sw = r0, x0, w0
+    sh = SHIFT
+    m = n
+    bk = np.empty((5, NB))
+    lowv = np.empty(1)
+    while True:
+        if m <= small:
+            return _rich_sorted(c, W, sr, sx, sw, m, acc_x, acc_w, vrich)
+        rb = sr.view(np.int64)
+        lowv[0] = lower
+        base = lowv.view(np.int64)[0] >> sh
+        cntb = bk[0]
+        xb = bk[1]
+        wb = bk[2]
+        mn = bk[3]
+        mx = bk[4]
+        for b in range(NB):
+            cntb[b] = 0.0
+            xb[b] = 0.0
+            wb[b] = 0.0
+            mn[b] = INF
+            mx[b] = -INF
+        for i in range(m):
+            key = (rb[i] >> sh) - base
+            if key < 0:  # below the lower bound of the water level: poor
+                acc_x += sx[i]
+                acc_w += sw[i]
+                continue
+            if key >= NB:
+                key = NB - 1
+            r = sr[i]
+            cntb[key] += 1.0
+            xb[key] += sx[i]
+            wb[key] += sw[i]
+            mn[key] = min(mn[key], r)
+            mx[key] = max(mx[key], r)
+        found = -1
+        for b in range(NB):
+            if cntb[b] == 0.0:
+                continue
+            v = mn[b]
+            if (c - acc_x) / (W - acc_w) <= v:
+                return v
+            if v == mx[b]:  # one value, and it is poor
+                acc_x += xb[b]
+                acc_w += wb[b]
+                continue
+            b2 = b + 1
+            while b2 < NB and cntb[b2] == 0.0:
+                b2 += 1
+            if b2 < NB:
+                v2 = mn[b2]
+                if not (c - (acc_x + xb[b])) / (W - (acc_w + wb[b])) <= v2:
+                    acc_x += xb[b]
+                    acc_w += wb[b]
+                    continue
+                vrich = v2
+            found = b
+            break
+        if found < 0:
+            return vrich
+        # keep bucket ``found`` (in place: the write index never passes the read index)
+        dr = part[0]
+        dx = part[1]
+        dw = part[2]
+        k2 = 0
+        for i in range(m):
+            key = (rb[i] >> sh) - base
+            if key >= NB:
+                key = NB - 1
+            if key == found:
+                dr[k2] = sr[i]
+                dx[k2] = sx[i]
+                dw[k2] = sw[i]
+                k2 += 1
+        m = k2
+        sr, sx, sw = dr, dx, dw
+        lower = mn[found]
+        if found < NB - 1:  # a closed bucket: 6 more bits (the open last one: same bits)
+            sh = max(sh - 6, 0)
 
 
 @_jit
 def price(j: int, al: np.ndarray, be: np.ndarray, k: float, ptr: np.ndarray,
           sup: np.ndarray, wf: np.ndarray, cntf: np.ndarray, cwf: np.ndarray,
           cost: np.ndarray, wsum: np.ndarray, winv: np.ndarray, unit: np.ndarray,
-          tol: float, ratio: np.ndarray, xs: np.ndarray
+          tol: float, ratio: np.ndarray, xs: np.ndarray, part: np.ndarray
           ) -> tuple[int, float, float, float, float, float, float]:
     """(status, rho, A_P, B_P, W_P, A_all, B_all) of project ``j`` at ``k``.
 
     status ``EXACT``: the supporters' money is within the margin of the cost; ``SHORT``:
-    unaffordable (rho inf). ``ratio``/``xs`` are scratch buffers at least as long as the
-    longest supporter list. Same steps as the former NumPy ``ParamMes._price``: only
-    supporters below an upper bound ``U`` of the water level are sorted (stable), then the
-    first ``i`` with ``(c - px_i) / (W - pw_i) <= ratio_i`` gives the poor set."""
+    unaffordable (rho inf). ``ratio``/``xs`` (length at least the longest supporter list)
+    and ``part`` (3 rows of that length) are scratch buffers. The poor set is the one of
+    the sorted scan (the first ``i`` in stable ratio order with
+    ``(c - px_i) / (W - pw_i) <= ratio_i``; :meth:`ParamMes._price_ref`), found by selection
+    among the supporters below the same doubling upper bound ``U`` (:func:`_water_rich`);
+    its sums are then taken in supporter order."""
     lo = ptr[j]
     n = ptr[j + 1] - lo
     c = cost[j]
@@ -145,7 +211,7 @@ def price(j: int, al: np.ndarray, be: np.ndarray, k: float, ptr: np.ndarray,
         sa += a * cntf[lo + i]
         sb += b * cntf[lo + i]
         x = a + b * k
-        xs[i] = x
+        xs[i] = x * cntf[lo + i]
         r = x if u else x / wf[lo + i]
         ratio[i] = r
         rmin = min(rmin, r)
@@ -158,51 +224,23 @@ def price(j: int, al: np.ndarray, be: np.ndarray, k: float, ptr: np.ndarray,
     q = c / W
     if rmin >= q:
         return OK, winv[j], 0.0, 0.0, 0.0, sa, sb
-    upper = 2.0 * q
-    goal = c * (1 + 1e-9)
-    while True:
-        s = 0.0
-        for i in range(n):
-            r = ratio[i]
-            s += (r if r < upper else upper) * cwf[lo + i]
-        if s >= goal:
-            break
-        upper *= 2.0
-    n_sub = 0
-    for i in range(n):
-        if ratio[i] < upper:
-            n_sub += 1
-    sub = np.empty(n_sub, dtype=np.int64)
-    m = 0
-    for i in range(n):
-        if ratio[i] < upper:
-            sub[m] = i
-            m += 1
-    order = sub[_stable_argsort(ratio[sub])]
+    vrich = _water_rich(c, W, ratio, xs, cwf[lo:lo + n], n, part)
+    if vrich == INF:  # everyone poor: money within rounding of c; rho = 1/W as the scan
+        return OK, winv[j], 0.0, 0.0, 0.0, sa, sb
     px = 0.0
     pw = 0.0
-    found = -1
-    for m in range(n_sub + 1):
-        if m == n_sub:
-            if n_sub < n:  # the first supporter beyond U is rich
-                found = m
-            break
-        i = order[m]
-        if (c - px) / (W - pw) <= ratio[i]:
-            found = m
-            break
-        px += xs[i] * cntf[lo + i]
-        pw += cwf[lo + i]
-    if found <= 0:
-        return OK, winv[j], 0.0, 0.0, 0.0, sa, sb
-    qv = (c - px) / (W - pw)
     A = 0.0
     B = 0.0
-    for m in range(found):
-        i = order[m]
-        t = sup[lo + i]
-        A += al[t] * cntf[lo + i]
-        B += be[t] * cntf[lo + i]
+    for i in range(n):
+        if ratio[i] < vrich:
+            t = sup[lo + i]
+            px += xs[i]
+            pw += cwf[lo + i]
+            A += al[t] * cntf[lo + i]
+            B += be[t] * cntf[lo + i]
+    if pw == 0.0:
+        return OK, winv[j], 0.0, 0.0, 0.0, sa, sb
+    qv = (c - px) / (W - pw)
     return OK, qv / c, A, B, pw, sa, sb
 
 
@@ -212,18 +250,14 @@ def pay(j: int, al: np.ndarray, be: np.ndarray, k: float, q0: float, q1: float, 
         poor: np.ndarray) -> tuple[int, float]:
     """Winner ``j`` pays ``q(k) w`` per type (``q = q0 + q1 k``), poor types all they have.
 
-    Returns (number of poor types, written to ``poor`` in supporter order; -1: a supporter's
-    ratio is within the margin of ``q``, nothing changed) and the last real ``k`` for which
-    the poor set stays poor (``alpha + beta k <= q(k) w``)."""
+    Returns (number of poor types, written to ``poor`` in supporter order) and the last real
+    ``k`` for which the poor set stays poor (``alpha + beta k <= q(k) w``); or ``(-1, inf)``
+    when a supporter's ratio is within the margin of ``q``: then the budgets are partly
+    paid and must be dropped (the caller raises :class:`NeedExact` and abandons the run,
+    whose budgets are its own copies). One pass."""
     lo = ptr[j]
     n = ptr[j + 1] - lo
     u = unit[j]
-    for i in range(n):
-        t = sup[lo + i]
-        x = al[t] + be[t] * k
-        r = x if u else x / wf[lo + i]
-        if abs(r - q) <= tol * q:
-            return -1, INF
     npoor = 0
     end = INF
     for i in range(n):
@@ -231,6 +265,8 @@ def pay(j: int, al: np.ndarray, be: np.ndarray, k: float, q0: float, q1: float, 
         w = wf[lo + i]
         x = al[t] + be[t] * k
         r = x if u else x / w
+        if abs(r - q) <= tol * q:
+            return -1, INF
         if r < q:
             poor[npoor] = t
             npoor += 1
@@ -247,12 +283,34 @@ def pay(j: int, al: np.ndarray, be: np.ndarray, k: float, q0: float, q1: float, 
 
 
 @_jit
+def replay(j: int, al: np.ndarray, be: np.ndarray, q0: float, q1: float, poor: np.ndarray,
+           ptr: np.ndarray, sup: np.ndarray, wf: np.ndarray) -> None:
+    """Redo :func:`pay`'s changes for winner ``j`` with its recorded poor types ``poor``
+    (in supporter order, as :func:`pay` wrote them): the same operations, so the same
+    floats."""
+    lo = ptr[j]
+    n = ptr[j + 1] - lo
+    p = 0
+    npoor = len(poor)
+    for i in range(n):
+        t = sup[lo + i]
+        if p < npoor and poor[p] == t:
+            al[t] = 0.0
+            be[t] = 0.0
+            p += 1
+        else:
+            w = wf[lo + i]
+            al[t] -= q0 * w
+            be[t] -= q1 * w
+
+
+@_jit
 def select(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndarray,
            thr: float, al: np.ndarray, be: np.ndarray, k: float, ptr: np.ndarray,
            sup: np.ndarray, wf: np.ndarray, cntf: np.ndarray, cwf: np.ndarray,
            cost: np.ndarray, wsum: np.ndarray, winv: np.ndarray, unit: np.ndarray,
-           tol: float, ratio: np.ndarray, xs: np.ndarray, near: np.ndarray
-           ) -> tuple[int, float, int]:
+           tol: float, ratio: np.ndarray, xs: np.ndarray, part: np.ndarray,
+           near: np.ndarray) -> tuple[int, float, int]:
     """One round's pricing: (status, best rho, number of near-best projects in ``near``).
 
     Walks the active projects by increasing lower bound ``lb`` (stable) and prices those
@@ -280,7 +338,7 @@ def select(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndar
             break
         if not fresh[j]:
             st, rho, A, B, WP, sa, sb = price(j, al, be, k, ptr, sup, wf, cntf, cwf, cost,
-                                              wsum, winv, unit, tol, ratio, xs)
+                                              wsum, winv, unit, tol, ratio, xs, part)
             if st == EXACT:
                 return EXACT, INF, 0
             cache[j, 0] = A
@@ -383,18 +441,39 @@ def step(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndarra
          thr: float, al: np.ndarray, be: np.ndarray, k: float, ptr: np.ndarray,
          sup: np.ndarray, wf: np.ndarray, cntf: np.ndarray, cwf: np.ndarray,
          cost: np.ndarray, wsum: np.ndarray, winv: np.ndarray, unit: np.ndarray,
-         tol: float, ratio: np.ndarray, xs: np.ndarray, near: np.ndarray, poor: np.ndarray,
-         overlap: np.ndarray, fuse: bool) -> tuple[int, float, int, int, float, float, float]:
+         tol: float, ratio: np.ndarray, xs: np.ndarray, part: np.ndarray, near: np.ndarray,
+         poor: np.ndarray, overlap: np.ndarray, cert_win: int, cert_weff: int,
+         rank: np.ndarray, wint: np.ndarray) -> tuple[int, float, int, int, float, float, float]:
     """:func:`select`, and when exactly one project is near the best (no tie to break) also
     its payment (:func:`pay`) and the bookkeeping (bought; projects sharing voters with it
     are no longer fresh). Returns (status, best, n_near, npoor, end, q0, q1); ``npoor`` is
     -1 when nothing was paid (``n_near != 1``) and status ``EXACT`` when a price or the
-    payment was too close to call (the run is then abandoned, its state is not reused)."""
+    payment was too close to call (the run is then abandoned, its state is not reused).
+
+    Certifying (``cert_win >= -1``: the old run's winner of this round and its weff, ``thr``
+    its rho at the near end) the winner is first checked as ``ParamMes._certified`` does,
+    before the payment changes ``fresh``; status ``FAIL`` when the certificate fails."""
     st, best, n_near = select(active, lb, fresh, cache, thr, al, be, k, ptr, sup, wf, cntf,
-                              cwf, cost, wsum, winv, unit, tol, ratio, xs, near)
-    if not fuse or st != OK or n_near != 1:
+                              cwf, cost, wsum, winv, unit, tol, ratio, xs, part, near)
+    if st != OK or n_near != 1:
         return st, best, n_near, -1, INF, 0.0, 0.0
     win = near[0]
+    m = len(lb)
+    if cert_win >= -1:
+        if win != cert_win or thr == INF:
+            return FAIL, best, n_near, -1, INF, 0.0, 0.0
+        lim = thr * (1 + tol)
+        for j in range(m):
+            if not active[j] or not lb[j] <= lim or j == win:
+                continue
+            # exact case: both rho = 1/weff; ties go to the better rank
+            wj = 0
+            if cache[j, 0] == 0.0 and cache[j, 1] == 0.0:
+                wj = wint[j] - np.int64(cache[j, 2])
+            if not (cert_weff and fresh[j] and wj and lb[j] != INF):
+                return FAIL, best, n_near, -1, INF, 0.0, 0.0
+            if wj > cert_weff or (wj == cert_weff and rank[j] < rank[win]):
+                return FAIL, best, n_near, -1, INF, 0.0, 0.0
     c = cost[win]
     W = wsum[win]
     A = cache[win, 0]
@@ -408,7 +487,6 @@ def step(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndarra
         return EXACT, best, n_near, -1, INF, q0, q1
     active[win] = False
     lb[win] = INF
-    m = len(lb)
     for j in range(m):
         if overlap[win, j]:
             fresh[j] = False

@@ -47,9 +47,21 @@ class NeedExact(Exception):
 
 
 @dataclass
-class Snapshot:
+class Segment:
+    """The budgets at the start of a stretch of rounds computed in one go, and the payments
+    made since (winner, q0, q1, poor types): a round's budgets are replayed from these on
+    demand (:meth:`ParamMes.budgets`) instead of being copied at every round."""
+
     alpha: np.ndarray
     beta: np.ndarray
+    pays: list[tuple[int, float, float, np.ndarray]] = field(default_factory=list)
+
+
+@dataclass
+class Snapshot:
+    # budgets before this round, or None: the first ``pos`` payments of ``seg`` replayed
+    alpha: np.ndarray | None
+    beta: np.ndarray | None
     # per project: A_P, B_P, W_P, A_all, B_all (lower-bound functions); in a recorded round
     # the cache *after* its pricing: the rows priced there are exact affine functions of this
     # round's state, so a run resuming here starts from tight lower bounds
@@ -61,6 +73,8 @@ class Snapshot:
     r1: float = 0.0
     weff: int = 0  # > 0: the winner's poor voters all had nothing left, rho = 1/weff exactly
     poor: np.ndarray | None = None  # the winner's poor supporter types
+    seg: Segment | None = None
+    pos: int = 0
 
     def resume_cache(self) -> np.ndarray:
         assert self.cache is not None
@@ -123,6 +137,7 @@ class ParamMes:
         longest = max(lens, default=0) + 1
         self._ratio_buf = np.empty(longest)
         self._x_buf = np.empty(longest)
+        self._part_buf = np.empty((3, longest))
         self._poor_buf = np.empty(longest, dtype=np.int64)
         self._near_buf = np.empty(self.m + 1, dtype=np.int64)
         self.overlap_m = np.zeros((self.m, self.m), dtype=np.bool_)
@@ -137,7 +152,7 @@ class ParamMes:
         :func:`mes_kernels.price`; :meth:`_price_ref` is the NumPy reference)."""
         st, rho, A, B, WP, sa, sb = kern.price(
             j, al, be, k, self.ptr, self.sup_f, self.w_f, self.cnt_f, self.cw_f, self.c,
-            self.W, self.Winv, self.unit_a, TOL, self._ratio_buf, self._x_buf)
+            self.W, self.Winv, self.unit_a, TOL, self._ratio_buf, self._x_buf, self._part_buf)
         if st == kern.EXACT:
             raise NeedExact
         return rho, (A, B, WP, sa, sb)
@@ -303,6 +318,20 @@ class ParamMes:
             cache[j, 4] = self.cnt[j].sum()
         return Snapshot(al, be, cache, self.cand.copy())
 
+    def budgets(self, snap: Snapshot) -> tuple[np.ndarray, np.ndarray]:
+        """Fresh copies of the budgets (alpha, beta) before round ``snap``: stored, or its
+        segment's start with the segment's payments replayed (:func:`mes_kernels.replay`:
+        the same float operations as the payments, so the same floats)."""
+        if snap.alpha is not None:
+            assert snap.beta is not None
+            return snap.alpha.copy(), snap.beta.copy()
+        seg = snap.seg
+        assert seg is not None
+        al, be = seg.alpha.copy(), seg.beta.copy()
+        for win, q0, q1, poor in seg.pays[:snap.pos]:
+            kern.replay(win, al, be, q0, q1, poor, self.ptr, self.sup_f, self.w_f)
+        return al, be
+
     def run(self, k: int, prev: ParamRun | None, certify: bool = False) -> ParamRun | None:
         """MES at ``b0 + k``; reuses the rounds of ``prev`` that are still valid at k.
 
@@ -327,7 +356,8 @@ class ParamMes:
         if certify:
             assert prev is not None
             left = float(prev.end)
-        al, be = state.alpha.copy(), state.beta.copy()
+        al, be = self.budgets(state)
+        seg = Segment(al.copy(), be.copy())
         cache, active = state.resume_cache(), state.active.copy()
         idx = np.flatnonzero(active)
         lb = np.full(self.m, INF)
@@ -337,7 +367,7 @@ class ParamMes:
         old = prev.rounds if prev is not None and not certify else []
         pending: list[tuple[Snapshot, np.ndarray, float]] = []
         while True:
-            snap = Snapshot(al.copy(), be.copy(), None, active.copy())
+            snap = Snapshot(None, None, None, active.copy(), seg=seg, pos=len(seg.pays))
             r = len(rounds)
             thr = -INF
             if certify:
@@ -349,15 +379,18 @@ class ParamMes:
             # the bound passes max(best, thr); an INF bound is unaffordable at this k
             # (priced so, or its cached money falls short by more than the margin), and
             # budgets only fall within a run, so it stays so
-            # (not fused with the payment when certifying: _certified reads the pre-payment
-            # ``fresh``)
+            # (certifying, the kernel checks the winner as _certified does, on the
+            # pre-payment ``fresh``, before it pays)
             st, best, n_near, npoor, end, q0, q1 = kern.step(
                 active, lb, fresh, cache, thr, al, be, kf, self.ptr, self.sup_f, self.w_f,
                 self.cnt_f, self.cw_f, self.c, self.W, self.Winv, self.unit_a, TOL,
-                self._ratio_buf, self._x_buf, self._near_buf, self._poor_buf,
-                self.overlap_m, not certify)
+                self._ratio_buf, self._x_buf, self._part_buf, self._near_buf, self._poor_buf,
+                self.overlap_m, rs.winner if certify else -2, rs.weff if certify else 0,
+                self.rank, self.Wint_arr)
             if st == kern.EXACT:
                 raise NeedExact
+            if st == kern.FAIL:
+                return None
             if best == INF:  # nothing affordable: valid until some rival becomes affordable
                 if certify and thr != INF:
                     return None
@@ -397,6 +430,7 @@ class ParamMes:
                 lb[win] = INF
                 fresh &= ~self.overlap[win]
             sp = self._poor_buf[:npoor].copy()
+            seg.pays.append((win, float(q0), float(q1), sp))
             snap.winner = win
             c = self.c[win]
             snap.r0, snap.r1, snap.weff = q0 / c, q1 / c, self._weff(win, cache[win])
@@ -422,7 +456,8 @@ class ParamMes:
                     reused += 1
                     break
                 st = old[i]
-                al, be = st.alpha.copy(), st.beta.copy()
+                al, be = self.budgets(st)
+                seg = Segment(al.copy(), be.copy())
                 cache, active = st.resume_cache(), st.active.copy()
                 idx = np.flatnonzero(active)
                 lb = np.full(self.m, INF)

@@ -111,14 +111,63 @@ def test_batched_validity_equals_per_round(votes: list[dict[int, int]], costs: l
     assert seen or prev is None or not prev.order
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.integers(0, 6), max_size=60))
-def test_kernel_stable_argsort(vals: list[int]) -> None:
-    """The compiled sort is NumPy's stable argsort (ties in index order)."""
-    from wijkwijs.budgeting.rules.mes_kernels import _stable_argsort
+def _scan_rich(c: float, W: float, r: np.ndarray, x: np.ndarray, w: np.ndarray) -> float:
+    """The sorted scan (stable order): the ratio of the first rich supporter, inf if none."""
+    px = pw = 0.0
+    for i in np.argsort(r, kind="stable").tolist():
+        if (c - px) / (W - pw) <= r[i]:
+            return float(r[i])
+        px += x[i]
+        pw += w[i]
+    return float("inf")
 
-    v = np.array(vals, dtype=np.float64) / 3
-    assert np.array_equal(_stable_argsort(v), np.argsort(v, kind="stable"))
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(1, 3)), min_size=1, max_size=80),
+       st.integers(1, 400), st.sampled_from([0, 1, 4, 32, 100]))
+def test_kernel_water_level_equals_sorted_scan(raw: list[tuple[int, int]], cost: int,
+                                               small: int) -> None:
+    """The radix selection (:func:`mes_kernels._water_rich`) finds the sorted scan's
+    boundary on inputs full of ties, with and without its small-set sort (``small``)."""
+    from wijkwijs.budgeting.rules.mes_kernels import _water_rich
+
+    x = np.array([b / 4 for b, _ in raw])
+    w = np.array([float(v) for _, v in raw])
+    c, W = float(cost), float(w.sum())
+    if x.sum() <= c * (1 + 1e-9):  # the kernel only looks for water levels when affordable
+        return
+    r = x / w
+    want = _scan_rich(c, W, r, x, w)
+    got = _water_rich(c, W, r, x, w, len(r), np.zeros((3, len(r))), small)
+    if want != got:  # only a supporter at the water level itself may go either way
+        q = (c - x[r < min(want, got)].sum()) / (W - w[r < min(want, got)].sum())
+        assert abs(min(want, got) - q) <= 1e-9 * q
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 1e6), st.integers(1, 3), st.integers(0, 2)),
+                min_size=1, max_size=120),
+       st.floats(1.0, 1e6), st.sampled_from([0, 4, 32]))
+def test_kernel_water_level_wide_ratios(raw: list[tuple[float, int, int]], cost: float,
+                                        small: int) -> None:
+    """The same over ratios spread across many factors of 2 (the open last bucket, deeper
+    levels) and near-equal ratios (``x``, ``x + 1 ulp``-like neighbours, copies)."""
+    from wijkwijs.budgeting.rules.mes_kernels import _water_rich
+
+    xs = []
+    for b, _, near in raw:
+        xs.append(b if near == 0 else (b * (1 + 1e-15) if near == 1 else b * 1.01))
+    x = np.array(xs)
+    w = np.array([float(v) for _, v, _ in raw])
+    c, W = cost, float(w.sum())
+    if x.sum() <= c * (1 + 1e-9):
+        return
+    r = x / w
+    want = _scan_rich(c, W, r, x, w)
+    got = _water_rich(c, W, r, x, w, len(r), np.zeros((3, len(r))), small)
+    if want != got:
+        q = (c - x[r < min(want, got)].sum()) / (W - w[r < min(want, got)].sum())
+        assert abs(min(want, got) - q) <= 1e-9 * q
 
 
 @settings(max_examples=60, deadline=None)
@@ -161,3 +210,40 @@ def test_kernel_price_equals_numpy(votes: list[dict[int, int]], costs: list[int]
         assert got[1][2] == ref[1][2]  # W_P: the same poor set
         for x, y in zip(got[1], ref[1], strict=True):
             assert abs(x - y) <= 1e-12 * max(1.0, abs(y))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 2)), min_size=2, max_size=400),
+       st.integers(1, 3), st.integers(1, 2000), st.integers(0, 7))
+def test_kernel_price_equals_numpy_large(budgets: list[tuple[int, int]], wmax: int, cost: int,
+                                         k: int) -> None:
+    """One project with up to 400 supporter types, few distinct budgets (ties), weights up
+    to ``wmax``: the compiled price has the reference's poor set and values within 1e-12."""
+    from wijkwijs.budgeting.rules.mes_param import NeedExact, ParamMes
+
+    n = len(budgets)
+    votes = [{0: 1 + (i % wmax), 1 + i: 1} for i in range(n)]  # every voter her own type
+    sup, wts = _split(votes, n + 1)
+    param = ParamMes(n, [Fraction(cost)] * (n + 1), sup, wts, [0], list(range(n + 1)),
+                     Fraction(1))
+    assert param.nt == n
+    al = np.zeros(n)
+    be = np.zeros(n)
+    for t in range(n):  # few distinct budgets alpha + beta k: many ties
+        a, b = budgets[t]
+        al[t], be[t] = a * 3.0, b / 2
+    try:
+        ref = param._price_ref(0, al, be, float(k))
+    except NeedExact:
+        ref = None
+    try:
+        got = param._price(0, al, be, float(k))
+    except NeedExact:
+        got = None
+    assert (ref is None) == (got is None)
+    if ref is None or got is None:
+        return
+    assert got[1][2] == ref[1][2]
+    assert got[0] == ref[0] or abs(got[0] - ref[0]) <= 1e-12 * abs(ref[0])
+    for x, y in zip(got[1], ref[1], strict=True):
+        assert abs(x - y) <= 1e-12 * max(1.0, abs(y))
