@@ -5,6 +5,12 @@ always pay the same, so they can be treated as one voter with a multiplicity. Th
 works on the sparse ballot entries only: every voter's entries are sorted into one integer
 code per (project, weight), each voter's codes become one ``bytes`` key, and a ``dict``
 gives the type ids (exact: no hashing of our own, no dense voters x projects matrix).
+Faster, and still exact: every voter's code sequence gets a 64-bit polynomial fingerprint
+(vectorised, wrapping ``uint64`` arithmetic), voters are grouped by fingerprint with one
+``np.unique``, and the grouping is then *verified*: every voter's codes must equal, entry
+for entry, those of the first voter of her group (one vectorised comparison). Only if a
+fingerprint collision shows up (never seen; about ``n**2 / 2**64``) does the ``dict`` path run.
+Both give the same type ids (numbered in order of their first voter).
 """
 
 from __future__ import annotations
@@ -34,19 +40,13 @@ def collapse(n: int, supporters: list[np.ndarray], weights: list[np.ndarray]) ->
     wt = np.concatenate([np.asarray(w, dtype=np.int64) for w in weights] + [empty])
     proj = np.repeat(np.arange(m, dtype=np.int64), sizes)
     code = proj * (int(wt.max(initial=0)) + 1) + wt
-    order = np.argsort(voter * (int(code.max(initial=0)) + 1) + code, kind="stable")
+    # entries are in project order, so a stable sort by voter leaves each voter's codes
+    # ascending (as a sort by (voter, code) would); 16-bit keys get NumPy's radix sort
+    key = voter.astype(np.uint16) if n <= 65536 else voter
+    order = np.argsort(key, kind="stable")
     voter, code = voter[order], code[order]
     lengths = np.bincount(voter, minlength=n)
-    ends = np.cumsum(lengths).tolist()
-    buf = code.astype(np.int64).tobytes()
-    ids: dict[bytes, int] = {}
-    type_of = np.empty(n, dtype=np.int64)
-    start = 0
-    setdefault = ids.setdefault
-    for v, end in enumerate(ends):
-        type_of[v] = setdefault(buf[8 * start:8 * end], len(ids))
-        start = end
-    nt = len(ids)
+    type_of, nt = _type_ids(n, voter, code, lengths)
     mult = np.bincount(type_of, minlength=nt).astype(np.int64)
     # first voter of every type (types are numbered in order of first voter)
     first = np.full(nt, n, dtype=np.int64)
@@ -62,3 +62,48 @@ def collapse(n: int, supporters: list[np.ndarray], weights: list[np.ndarray]) ->
         wts.append(np.asarray(weights[j], dtype=np.int64)[keep])
         cnt.append(mult[t])
     return VoterTypes(nt, mult, sup, wts, cnt)
+
+
+_MULT = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier of the fingerprint
+
+
+def _type_ids(n: int, voter: np.ndarray, code: np.ndarray, lengths: np.ndarray
+              ) -> tuple[np.ndarray, int]:
+    """Type id of every voter (types numbered in order of their first voter), from the
+    voter-sorted entry codes: fingerprints, verified exactly (dict path on a collision)."""
+    starts = np.cumsum(lengths) - lengths
+    col = np.arange(len(voter), dtype=np.int64) - np.repeat(starts, lengths)
+    longest = int(lengths.max(initial=0))
+    powers = np.ones(longest + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for i in range(1, longest + 1):
+            powers[i] = powers[i - 1] * _MULT
+        term = (code.astype(np.uint64) + np.uint64(1)) * powers[col]
+        fp = lengths.astype(np.uint64) * powers[longest]
+        nz = lengths > 0
+        if nz.any():
+            fp[nz] += np.add.reduceat(term, starts[nz])
+    _, first, inverse = np.unique(fp, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    rep = first[inverse]  # first voter with the same fingerprint
+    same = bool((lengths[rep] == lengths).all()) and bool(
+        (code[starts[rep[voter]] + col] == code).all())
+    if not same:  # pragma: no cover - a 64-bit fingerprint collision
+        return _type_ids_dict(n, code, lengths)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first), dtype=np.int64)
+    return rank[inverse], len(first)
+
+
+def _type_ids_dict(n: int, code: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, int]:
+    """The same ids from one ``bytes`` key per voter and a ``dict`` (any ballot length)."""
+    ends = np.cumsum(lengths).tolist()
+    buf = code.astype(np.int64).tobytes()
+    ids: dict[bytes, int] = {}
+    type_of = np.empty(n, dtype=np.int64)
+    start = 0
+    setdefault = ids.setdefault
+    for v, end in enumerate(ends):
+        type_of[v] = setdefault(buf[8 * start:8 * end], len(ids))
+        start = end
+    return type_of, len(ids)

@@ -8,6 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wijkwijs.budgeting.rules import voter_types
 from wijkwijs.budgeting.rules.mes_engine import MesEngine
 from wijkwijs.budgeting.rules.voter_types import collapse
 
@@ -41,6 +42,25 @@ def test_collapse_is_exact(votes: list[dict[int, int]]) -> None:
     want = {tuple(sorted(b.items())): sum(1 for x in votes if x == b) for b in votes}
     got = {tuple(sorted(b.items())): int(vt.mult[t]) for t, b in rebuilt.items()}
     assert got == want
+
+
+@settings(max_examples=60, deadline=None)
+@given(ballots)
+def test_collapse_fingerprint_collisions_fall_back(votes: list[dict[int, int]]) -> None:
+    """With a degenerate multiplier (many fingerprint collisions) the verified grouping
+    falls back to the dict path and gives the same types."""
+    m = 5
+    sup = [np.array([v for v, b in enumerate(votes) if j in b], dtype=np.int64) for j in range(m)]
+    wts = [np.array([b[j] for b in votes if j in b], dtype=np.int64) for j in range(m)]
+    good = collapse(len(votes), sup, wts)
+    old = voter_types._MULT
+    voter_types._MULT = np.uint64(1)
+    try:
+        bad = collapse(len(votes), sup, wts)
+    finally:
+        voter_types._MULT = old
+    assert good.nt == bad.nt and list(good.mult) == list(bad.mult)
+    assert all(list(a) == list(b) for a, b in zip(good.sup, bad.sup, strict=True))
 
 
 groups_st = st.lists(
