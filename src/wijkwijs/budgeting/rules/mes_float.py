@@ -147,12 +147,20 @@ class FloatMes:
         if len(types) == 0:
             return 0, []
         p = self.pat[types]
-        uniq, inv = np.unique(p, return_inverse=True)
-        counts = np.bincount(inv.ravel(), weights=cnt).astype(np.int64).tolist()
+        if len(p) > 64:  # voters per pattern by one bincount over all patterns
+            per = np.bincount(p, weights=cnt, minlength=ZERO + 1)
+            per[ZERO] = 0
+            uniq = np.flatnonzero(per)
+            counts = per[uniq].astype(np.int64).tolist()
+            nodes = uniq.tolist()
+        else:
+            uq, inv = np.unique(p, return_inverse=True)
+            counts = np.bincount(inv.ravel(), weights=cnt).astype(np.int64).tolist()
+            nodes = uq.tolist()
         total = 0
         groups = []
         num = self.num
-        for node, k in zip(uniq.tolist(), counts, strict=True):
+        for node, k in zip(nodes, counts, strict=True):
             if node != ZERO:
                 val = num(node)
                 total += val * k
@@ -307,9 +315,17 @@ class FloatMes:
                 key = self.pat[rt]
             else:
                 key = self.pat[rt] * e.wmax + wr
-            uniq, inv = np.unique(key, return_inverse=True)
             base = len(self.par)
-            self.pat[rt] = base + inv.ravel()
+            span = base * (1 if e.unit[j] else e.wmax)
+            if span <= 8 * len(key) + 4096:  # distinct keys by a bitmap (sorted, as np.unique)
+                mark = np.zeros(span, dtype=bool)
+                mark[key] = True
+                uniq = np.flatnonzero(mark)
+                ids = np.cumsum(mark) - 1
+                self.pat[rt] = base + ids[key]
+            else:
+                uniq, inv = np.unique(key, return_inverse=True)
+                self.pat[rt] = base + inv.ravel()
             if e.unit[j]:
                 parents = uniq.tolist()
                 weights = [1] * len(parents)

@@ -39,12 +39,46 @@ def collapse(n: int, supporters: list[np.ndarray], weights: list[np.ndarray]) ->
     voter = np.concatenate([np.asarray(s, dtype=np.int64) for s in supporters] + [empty])
     wt = np.concatenate([np.asarray(w, dtype=np.int64) for w in weights] + [empty])
     proj = np.repeat(np.arange(m, dtype=np.int64), sizes)
-    code = proj * (int(wt.max(initial=0)) + 1) + wt
     # entries are in project order, so a stable sort by voter leaves each voter's codes
     # ascending (as a sort by (voter, code) would); 16-bit keys get NumPy's radix sort
-    key = voter.astype(np.uint16) if n <= 65536 else voter
-    order = np.argsort(key, kind="stable")
-    voter, code = voter[order], code[order]
+    order = np.argsort(_small(voter, n), kind="stable")
+    return _collapse_sorted(n, m, voter[order], proj[order], wt[order])
+
+
+def collapse_ballots(n: int, m: int, ptr: np.ndarray, proj: np.ndarray,
+                     weights: np.ndarray) -> VoterTypes:
+    """The same types straight from CSR ballots (``ptr`` per voter, ``proj`` and integer
+    ``weights`` per entry; entries with weight 0 are no support), without per-project
+    voter lists first."""
+    empty = np.zeros(0, dtype=np.int64)
+    if n == 0:
+        return VoterTypes(0, empty, [empty] * m, [empty] * m, [empty] * m)
+    lengths = np.diff(ptr)
+    voter = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    proj = np.asarray(proj, dtype=np.int64)
+    wt = np.asarray(weights, dtype=np.int64)
+    keep = wt > 0
+    if not keep.all():
+        voter, proj, wt = voter[keep], proj[keep], wt[keep]
+    # entries are in voter order; sort each ballot by project (stable: as collapse sees a
+    # project's entries in voter order)
+    same = voter[1:] == voter[:-1]
+    if same.any() and bool((proj[1:][same] <= proj[:-1][same]).any()):
+        order = np.argsort(_small(proj, m), kind="stable")  # two stable (radix) passes
+        order = order[np.argsort(_small(voter[order], n), kind="stable")]
+        voter, proj, wt = voter[order], proj[order], wt[order]
+    return _collapse_sorted(n, m, voter, proj, wt)
+
+
+def _small(keys: np.ndarray, bound: int) -> np.ndarray:
+    """``keys`` (all < ``bound``) as 16-bit integers when they fit (radix sort)."""
+    return keys.astype(np.uint16) if bound <= 65536 else keys
+
+
+def _collapse_sorted(n: int, m: int, voter: np.ndarray, proj: np.ndarray,
+                     wt: np.ndarray) -> VoterTypes:
+    """Types from support entries sorted by voter, then project."""
+    code = proj * (int(wt.max(initial=0)) + 1) + wt
     lengths = np.bincount(voter, minlength=n)
     type_of, nt = _type_ids(n, voter, code, lengths)
     mult = np.bincount(type_of, minlength=nt).astype(np.int64)
@@ -53,14 +87,20 @@ def collapse(n: int, supporters: list[np.ndarray], weights: list[np.ndarray]) ->
     np.minimum.at(first, type_of, np.arange(n, dtype=np.int64))
     is_first = np.zeros(n, dtype=bool)
     is_first[first] = True
-    sup, wts, cnt = [], [], []
-    for j in range(m):
-        s = np.asarray(supporters[j], dtype=np.int64)
-        keep = is_first[s]
-        t = type_of[s[keep]]  # ascending: type ids grow with their first voter
-        sup.append(t)
-        wts.append(np.asarray(weights[j], dtype=np.int64)[keep])
-        cnt.append(mult[t])
+    # the first voters' entries, in voter (= type) order, then stably by project
+    sel = is_first[voter]
+    t_all = type_of[voter[sel]]
+    p_all = proj[sel]
+    w_all = wt[sel]
+    order = np.argsort(_small(p_all, m), kind="stable")
+    t_all, w_all = t_all[order], w_all[order]
+    bounds = np.zeros(m + 1, dtype=np.int64)
+    np.cumsum(np.bincount(p_all, minlength=m), out=bounds[1:])
+    c_all = mult[t_all]
+    b = bounds.tolist()
+    sup = [t_all[b[j]:b[j + 1]] for j in range(m)]
+    wts = [w_all[b[j]:b[j + 1]] for j in range(m)]
+    cnt = [c_all[b[j]:b[j + 1]] for j in range(m)]
     return VoterTypes(nt, mult, sup, wts, cnt)
 
 

@@ -181,3 +181,24 @@ def test_kernel_price_equals_numpy(votes: list[dict[int, int]], costs: list[int]
         assert got[1][2] == ref[1][2]  # W_P: the same poor set
         for x, y in zip(got[1], ref[1], strict=True):
             assert abs(x - y) <= 1e-12 * max(1.0, abs(y))
+
+
+@settings(max_examples=60, deadline=None)
+@given(ballots)
+def test_collapse_from_ballots_equals_collapse(votes: list[dict[int, int]]) -> None:
+    """Types straight from CSR ballots (entries in any project order, zero weights
+    skipped) are those of the per-project collapse."""
+    m = 5
+    sup = [np.array([v for v, b in enumerate(votes) if j in b], dtype=np.int64) for j in range(m)]
+    wts = [np.array([b[j] for b in votes if j in b], dtype=np.int64) for j in range(m)]
+    want = collapse(len(votes), sup, wts)
+    ptr = np.cumsum([0] + [len(b) + 1 for b in votes])
+    proj = [j for b in votes for j in [*sorted(b, reverse=True), 0]]
+    weight = [w for b in votes for w in [*(b[j] for j in sorted(b, reverse=True)), 0]]
+    got = voter_types.collapse_ballots(len(votes), m, np.array(ptr), np.array(proj),
+                                       np.array(weight))
+    assert got.nt == want.nt and list(got.mult) == list(want.mult)
+    for j in range(m):
+        assert list(got.sup[j]) == list(want.sup[j])
+        assert list(got.w[j]) == list(want.w[j])
+        assert list(got.cnt[j]) == list(want.cnt[j])
