@@ -83,47 +83,26 @@ class FloatMes:
         self.L = int(b0.denominator)
         self.Ls = [self.L]
         self.E = 0
-        self.pnum: list[int | None] = [int(b0.numerator), 0]
-        self.pep: list[int] = [0, 0]
+        # pattern budgets are computed when the pattern is created, vectorised over NumPy
+        # object arrays of Python integers: numerator over Ls[pep[p]]; read as
+        # pnum * fac[pep] (fac[e] = L // Ls[e] for the current L)
+        self.pnum = np.empty(1024, dtype=object)
+        self.pep = np.zeros(1024, dtype=np.int64)
+        self.pnum[0], self.pnum[1] = int(b0.numerator), 0
+        self.fac = np.array([1], dtype=object)
         self.qn: list[int] = []  # numerator of q_r over Ls[qep[r]]
         self.qep: list[int] = []
         self.qs: list[Any] = []  # exact q per round
-        self._fac: dict[int, int] = {}
-        self._qw: dict[tuple[int, int], int] = {}
         self.flat = engine.flat()
 
     # -- exact budgets (integer numerators over L) ---------------------------------------
-    def _factor(self, e: int) -> int:
-        f = self._fac.get(e)
-        if f is None:
-            f = self._fac[e] = self.L // self.Ls[e]
-        return f
-
     def num(self, p: int) -> int:
         """Exact budget of pattern ``p`` times ``L`` (an integer)."""
-        pnum, pep, E = self.pnum, self.pep, self.E
-        val = pnum[p]
-        if val is not None:
-            if pep[p] != E:
-                val = pnum[p] = val * self._factor(pep[p])
-                pep[p] = E
-            return val
-        chain = []
-        while pnum[p] is None:
-            chain.append(p)
-            p = self.par[p]
-        val = self.num(p)
-        qw = self._qw
-        for node in reversed(chain):
-            key = (self.pr[node], self.pw[node])
-            pay = qw.get(key)
-            if pay is None:
-                r = key[0]
-                pay = qw[key] = self.qn[r] * self._factor(self.qep[r]) * key[1]
-            val -= pay
-            pnum[node] = val
-            pep[node] = E
-        return val
+        return int(self.pnum[p] * self.fac[self.pep[p]])
+
+    def nums(self, nodes: np.ndarray) -> np.ndarray:
+        """The same for an array of patterns (object array of Python integers)."""
+        return self.pnum[nodes] * self.fac[self.pep[nodes]]
 
     def _add_q(self, q: Any) -> int:
         """Record the exact ``q`` of a new round; returns the factor by which L grew."""
@@ -134,8 +113,7 @@ class FloatMes:
             self.L = new
             self.Ls.append(new)
             self.E += 1
-            self._fac = {}
-            self._qw = {}
+            self.fac = np.array([new // x for x in self.Ls], dtype=object)
         self.qs.append(q)
         self.qn.append(int(q.numerator) * (new // d))
         self.qep.append(self.E)
@@ -157,15 +135,12 @@ class FloatMes:
             uq, inv = np.unique(p, return_inverse=True)
             counts = np.bincount(inv.ravel(), weights=cnt).astype(np.int64).tolist()
             nodes = uq.tolist()
-        total = 0
-        groups = []
-        num = self.num
-        for node, k in zip(nodes, counts, strict=True):
-            if node != ZERO:
-                val = num(node)
-                total += val * k
-                groups.append([val, k])
-        return total, groups
+        arr = np.asarray(nodes, dtype=np.int64)
+        keep = arr != ZERO
+        vals = self.nums(arr[keep]).tolist()
+        cnts = [k for k, ok in zip(counts, keep.tolist(), strict=True) if ok]
+        total = sum(v * k for v, k in zip(vals, cnts, strict=True))
+        return total, [[v, k] for v, k in zip(vals, cnts, strict=True)]
 
     # -- prices --------------------------------------------------------------------------
     def money_margin(self, j: int) -> float:
@@ -336,8 +311,15 @@ class FloatMes:
             self.par.extend(parents)
             self.pw.extend(weights)
             self.pr.extend([rnd] * n_new)
-            self.pnum.extend([None] * n_new)
-            self.pep.extend([0] * n_new)
+            end = base + n_new
+            if end > len(self.pnum):
+                size = max(2 * len(self.pnum), end)
+                self.pnum = np.concatenate([self.pnum, np.empty(size - len(self.pnum), object)])
+                self.pep = np.concatenate([self.pep, np.zeros(size - len(self.pep), np.int64)])
+            par_a = np.asarray(parents, dtype=np.int64)
+            paid = self.qn[rnd] if e.unit[j] else np.asarray(weights, dtype=object) * self.qn[rnd]
+            self.pnum[base:end] = self.nums(par_a) - paid
+            self.pep[base:end] = self.E
             byw = np.bincount(wr, weights=e.multf[j][rich])
             qn = self.qn[rnd]
             for w in np.flatnonzero(byw).tolist():
