@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 
@@ -43,8 +45,14 @@ class MesRound:
     project: int
     rho: Fraction  # affordability: price per unit of satisfaction
     q: Fraction  # payment per unit of (integer) weight for voters who could pay in full
-    payments: list[tuple[Fraction, int]]  # (amount paid, number of voters)
+    payments: list[tuple[Any, int]]  # (amount paid * scale, number of voters), largest first
     signature: tuple[tuple[int, int, int, bool], ...] = ()  # (pattern, weight, count, paid all)
+    scale: int = 1  # amounts are exact rationals (scale 1) or integer numerators over scale
+
+    def amounts(self) -> list[tuple[Fraction, int]]:
+        """The payments as exact fractions."""
+        return [(Fraction(int(a.numerator), int(a.denominator)) if self.scale == 1
+                 else Fraction(a, self.scale), n) for a, n in self.payments]
 
 
 @dataclass
@@ -85,14 +93,39 @@ class MesEngine:
         self.wf = [w.astype(np.float64) for w in weights]
         self.unit = [bool(len(w) == 0 or (w.min() == 1 and w.max() == 1)) for w in weights]
         self.wtot = [int((w * m).sum()) for w, m in zip(weights, self.mult, strict=True)]
+        self.ncount = [int(m.sum()) for m in self.mult]  # voters (not types) per project
         self.wmax = max([int(w.max()) for w in weights if len(w)] + [1]) + 1
         self.wmax_j = [int(w.max()) if len(w) else 0 for w in weights]
         self.candidates = [j for j in candidates if self.costs[j] > 0 and self.wtot[j] > 0]
         self.tie_rank = tie_rank
         self._member: np.ndarray | None = None
+        self._flat: Any = None
         self._overlap: dict[int, np.ndarray] = {}
 
     # -- helpers -----------------------------------------------------------------------
+    def flat(self) -> Any:
+        """Flat (CSR) float arrays for the compiled price kernel (built once)."""
+        if self._flat is None:
+            from wijkwijs.budgeting.rules import mes_kernels
+
+            lens = [len(x) for x in self.sup]
+            ptr = np.zeros(len(self.sup) + 1, dtype=np.int64)
+            np.cumsum(lens, out=ptr[1:])
+            empty = np.zeros(0)
+            cw = [a * b for a, b in zip(self.wf, self.multf, strict=True)]
+            W = np.array([float(x) for x in self.wtot])
+            with np.errstate(divide="ignore"):
+                winv = 1.0 / W
+            longest = max(lens, default=0) + 1
+            self._flat = SimpleNamespace(
+                price=mes_kernels.price, ptr=ptr,
+                sup=np.concatenate([*self.sup, np.zeros(0, dtype=np.int64)]).astype(np.int64),
+                w=np.concatenate([*self.wf, empty]), cnt=np.concatenate([*self.multf, empty]),
+                cw=np.concatenate([*cw, empty]), c=np.array(self.fcost, dtype=np.float64),
+                W=W, Winv=winv, unit=np.array(self.unit, dtype=np.bool_),
+                zeros=np.zeros(self.nt), ratio=np.empty(longest), xs=np.empty(longest))
+        return self._flat
+
     def overlap(self, j: int) -> np.ndarray:
         """Boolean mask of projects sharing at least one supporter with ``j``."""
         row = self._overlap.get(j)
@@ -209,9 +242,17 @@ class MesEngine:
         return None
 
     # -- the rule ----------------------------------------------------------------------
-    def run(self, budget_per_voter: Fraction, ref: MesRun | None = None) -> MesRun | None:
-        """One MES run. With ``ref`` (a run at a smaller budget), returns None unless every
-        budget between the two provably gives the same run (see ``same_segment``)."""
+    def run(self, budget_per_voter: Fraction) -> MesRun:
+        """One MES run: the float engine with exact certificates (:mod:`mes_float`)."""
+        from wijkwijs.budgeting.rules.mes_float import FloatMes
+
+        b0 = Q(budget_per_voter.numerator, budget_per_voter.denominator)
+        return FloatMes(self, b0).run()
+
+    def run_exact(self, budget_per_voter: Fraction, ref: MesRun | None = None) -> MesRun | None:
+        """One MES run on exact pattern budgets (the reference). With ``ref`` (a run at a
+        smaller budget), returns None unless every budget between the two provably gives the
+        same run (see ``same_segment``)."""
         b0 = Q(budget_per_voter.numerator, budget_per_voter.denominator)
         result = MesRun(b0)
         fb = np.full(self.nt, float(b0))

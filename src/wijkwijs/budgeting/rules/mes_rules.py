@@ -12,6 +12,7 @@ from wijkwijs.budgeting.rules.base import (
     ProjectExplanation,
     RuleResult,
     build_profile,
+    entry_weights,
     fmt_money,
     make_result,
     project_totals,
@@ -22,22 +23,27 @@ from wijkwijs.budgeting.rules.mes_engine import MesEngine, MesRun
 from wijkwijs.budgeting.rules.mes_iterated import official_add1 as _official_iterated
 from wijkwijs.budgeting.rules.mes_iterated import pabutools_add1
 from wijkwijs.budgeting.rules.pabulib_io import PBInstance
+from wijkwijs.budgeting.rules.voter_types import VoterTypes, collapse_ballots
+
+
+def _types(instance: PBInstance) -> tuple[VoterTypes, np.ndarray]:
+    """Voter types straight from the ballots (no per-voter profile), and per project the
+    number of voters supporting it."""
+    weights, _ = entry_weights(instance)
+    types = collapse_ballots(instance.num_voters, instance.num_projects, instance.ballot_ptr,
+                             instance.ballot_proj, weights)
+    support = np.bincount(instance.ballot_proj[weights > 0], minlength=instance.num_projects)
+    return types, support
 
 
 def pabutools_engine(instance: PBInstance) -> MesEngine:
-    prof = build_profile(instance)
+    types, _ = _types(instance)
     names = sorted(range(instance.num_projects), key=lambda j: instance.project_ids[j])
     rank = [0] * instance.num_projects
     for i, j in enumerate(names):
         rank[j] = i
-    return MesEngine(
-        prof.n_voters,
-        list(instance.costs),
-        prof.supporters,
-        prof.support_weights,
-        list(range(instance.num_projects)),
-        rank,
-    )
+    return MesEngine(instance.num_voters, list(instance.costs), types.sup, types.w,
+                     list(range(instance.num_projects)), rank, types=types)
 
 
 def _cost(instance: PBInstance, chosen: list[int], costs: list[Fraction] | None = None) -> Fraction:
@@ -56,7 +62,12 @@ def explain_mes(instance: PBInstance, engine: MesEngine, run: MesRun) -> dict[st
     for r, rnd in enumerate(run.rounds):
         pid = instance.project_ids[rnd.project]
         payers = sum(n for _, n in rnd.payments)
-        pays = [(fmt_money(a), n) for a, n in rnd.payments]
+        scale = rnd.scale
+        if scale == 1:
+            pays = [(fmt_money(a), n) for a, n in rnd.payments]
+        else:  # integer numerators over ``scale``: fmt_money without building fractions
+            pays = [(str(a // scale) if a % scale == 0 else f"{a / scale:.2f}", n)
+                    for a, n in rnd.payments]
         text = ", ".join(f"{n} x {a}" for a, n in pays)
         expl[pid] = ProjectExplanation(
             pid,
@@ -160,18 +171,15 @@ def mes_add1_greedy(instance: PBInstance, **params: Any) -> RuleResult:
 def official_engine(instance: PBInstance) -> tuple[MesEngine, list[Fraction], Fraction]:
     """Checker semantics: integer (floored) costs and budget; ties to lower cost, then more
     supporters, then file order."""
-    prof = build_profile(instance)
+    types, support = _types(instance)
+    counts = support.tolist()
     costs = [Fraction(math.floor(c)) for c in instance.costs]
-    order = sorted(
-        range(instance.num_projects), key=lambda j: (costs[j], -len(prof.supporters[j]), j)
-    )
+    order = sorted(range(instance.num_projects), key=lambda j: (costs[j], -counts[j], j))
     rank = [0] * instance.num_projects
     for i, j in enumerate(order):
         rank[j] = i
-    engine = MesEngine(
-        prof.n_voters, costs, prof.supporters, prof.support_weights,
-        list(range(instance.num_projects)), rank,
-    )
+    engine = MesEngine(instance.num_voters, costs, types.sup, types.w,
+                       list(range(instance.num_projects)), rank, types=types)
     return engine, costs, Fraction(math.floor(instance.budget))
 
 

@@ -8,6 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wijkwijs.budgeting.rules import voter_types
 from wijkwijs.budgeting.rules.mes_engine import MesEngine
 from wijkwijs.budgeting.rules.voter_types import collapse
 
@@ -41,6 +42,25 @@ def test_collapse_is_exact(votes: list[dict[int, int]]) -> None:
     want = {tuple(sorted(b.items())): sum(1 for x in votes if x == b) for b in votes}
     got = {tuple(sorted(b.items())): int(vt.mult[t]) for t, b in rebuilt.items()}
     assert got == want
+
+
+@settings(max_examples=60, deadline=None)
+@given(ballots)
+def test_collapse_fingerprint_collisions_fall_back(votes: list[dict[int, int]]) -> None:
+    """With a degenerate multiplier (many fingerprint collisions) the verified grouping
+    falls back to the dict path and gives the same types."""
+    m = 5
+    sup = [np.array([v for v, b in enumerate(votes) if j in b], dtype=np.int64) for j in range(m)]
+    wts = [np.array([b[j] for b in votes if j in b], dtype=np.int64) for j in range(m)]
+    good = collapse(len(votes), sup, wts)
+    old = voter_types._MULT
+    voter_types._MULT = np.uint64(1)
+    try:
+        bad = collapse(len(votes), sup, wts)
+    finally:
+        voter_types._MULT = old
+    assert good.nt == bad.nt and list(good.mult) == list(bad.mult)
+    assert all(list(a) == list(b) for a, b in zip(good.sup, bad.sup, strict=True))
 
 
 groups_st = st.lists(
@@ -247,3 +267,24 @@ def test_kernel_price_equals_numpy_large(budgets: list[tuple[int, int]], wmax: i
     assert got[0] == ref[0] or abs(got[0] - ref[0]) <= 1e-12 * abs(ref[0])
     for x, y in zip(got[1], ref[1], strict=True):
         assert abs(x - y) <= 1e-12 * max(1.0, abs(y))
+
+
+@settings(max_examples=60, deadline=None)
+@given(ballots)
+def test_collapse_from_ballots_equals_collapse(votes: list[dict[int, int]]) -> None:
+    """Types straight from CSR ballots (entries in any project order, zero weights
+    skipped) are those of the per-project collapse."""
+    m = 5
+    sup = [np.array([v for v, b in enumerate(votes) if j in b], dtype=np.int64) for j in range(m)]
+    wts = [np.array([b[j] for b in votes if j in b], dtype=np.int64) for j in range(m)]
+    want = collapse(len(votes), sup, wts)
+    ptr = np.cumsum([0] + [len(b) + 1 for b in votes])
+    proj = [j for b in votes for j in [*sorted(b, reverse=True), 0]]
+    weight = [w for b in votes for w in [*(b[j] for j in sorted(b, reverse=True)), 0]]
+    got = voter_types.collapse_ballots(len(votes), m, np.array(ptr), np.array(proj),
+                                       np.array(weight))
+    assert got.nt == want.nt and list(got.mult) == list(want.mult)
+    for j in range(m):
+        assert list(got.sup[j]) == list(want.sup[j])
+        assert list(got.w[j]) == list(want.w[j])
+        assert list(got.cnt[j]) == list(want.cnt[j])

@@ -1,0 +1,112 @@
+"""The float plain-MES engine (``mes_float``) against the exact pattern engine, including
+forced close calls that must take the exact paths."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wijkwijs.budgeting.rules import mes_float
+from wijkwijs.budgeting.rules.base import fmt_money
+from wijkwijs.budgeting.rules.mes_engine import MesEngine, MesRun
+
+ballots = st.lists(
+    st.dictionaries(st.integers(0, 6), st.integers(1, 3), min_size=1, max_size=5),
+    min_size=1, max_size=40,
+)
+costs_st = st.lists(st.integers(1, 40), min_size=7, max_size=7)
+
+
+def _engine(votes: list[dict[int, int]], costs: list[int], unit: bool) -> MesEngine:
+    m = len(costs)
+    sup = [np.array([v for v, b in enumerate(votes) if j in b], dtype=np.int64) for j in range(m)]
+    wts = [np.array([1 if unit else b[j] for b in votes if j in b], dtype=np.int64)
+           for j in range(m)]
+    # costs as pabutools' PLAIN satisfaction uses them; ties by index
+    return MesEngine(len(votes), [Fraction(c) for c in costs], sup, wts, list(range(m)),
+                     list(range(m)))
+
+
+def _key(run: MesRun | None) -> object:
+    assert run is not None
+    return [(r.project, r.rho, r.q, r.amounts()) for r in run.rounds], run.unaffordable
+
+
+@settings(max_examples=120, deadline=None)
+@given(ballots, costs_st, st.integers(1, 30), st.booleans())
+def test_float_engine_equals_exact(votes: list[dict[int, int]], costs: list[int],
+                                   budget: int, unit: bool) -> None:
+    """Same rounds, q, rho, payments and unaffordable projects as the exact engine (small
+    integer budgets and costs make many exact ties and supporters paying exactly all)."""
+    engine = _engine(votes, costs, unit)
+    b = Fraction(budget, 3)
+    assert _key(engine.run(b)) == _key(engine.run_exact(b))
+
+
+@settings(max_examples=60, deadline=None)
+@given(ballots, costs_st, st.integers(1, 30), st.booleans(), st.sampled_from([1e-2, 10.0]))
+def test_forced_close_calls_take_the_exact_paths(votes: list[dict[int, int]],
+                                                 costs: list[int], budget: int,
+                                                 unit: bool, margin: float) -> None:
+    """With a huge margin float decisions become close calls: supporters near the water
+    level are checked exactly (1e-2), or money is compared exactly and prices come from the
+    exact loop (10); project bounds overlap, so rivals are priced exactly. The outcome must
+    not change."""
+    engine = _engine(votes, costs, unit)
+    b = Fraction(budget, 3)
+    want = _key(engine.run_exact(b))
+    old = mes_float.K
+    mes_float.K = margin
+    try:
+        assert _key(engine.run(b)) == want
+    finally:
+        mes_float.K = old
+
+
+def test_close_calls_are_counted_and_decided_exactly() -> None:
+    # b = 1 each. Round 1: projects 0 and 1 tie at rho 1/2 (exact: index 0 wins), voters
+    # 0 and 2 pay 1/2. Round 2: project 1 at q = 1/2, where voter 0 pays exactly all she
+    # has left (a close type, decided exactly: she ends with nothing)
+    votes = [{0: 1, 1: 1}, {1: 1}, {0: 1}]
+    engine = _engine(votes, [1, 1, 5, 5, 5, 5, 5], True)
+    before = dict(mes_float.STATS)
+    run = engine.run(Fraction(1))
+    assert _key(run) == _key(engine.run_exact(Fraction(1)))
+    assert run.order == [0, 1]
+    assert run.rounds[1].amounts() == [(Fraction(1, 2), 2)]
+    assert mes_float.STATS["close_types"] > before["close_types"]
+    # a project costing all its supporters' money is a money close call
+    # (weights 1 and 3: not everyone can pay q w, so it is priced in floats first)
+    engine = _engine([{0: 1}, {0: 3}], [2, 5, 5, 5, 5, 5, 5], False)
+    run = engine.run(Fraction(1))
+    assert run.order == [0] and run.rounds[0].amounts() == [(Fraction(1), 2)]
+    assert mes_float.STATS["close_money"] > before["close_money"]
+
+
+def test_wrong_float_poor_set_falls_back_to_the_exact_loop(monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    """A certificate that fails (here: forced by a wrong float water level) must not be
+    used: the exact loop over pattern groups gives the price."""
+    votes = [{0: 1}, {0: 2}, {0: 1, 1: 1}, {0: 3}, {1: 1}]
+    engine = _engine(votes, [5, 2, 1, 1, 1, 1, 1], False)
+    want = _key(engine.run_exact(Fraction(3, 2)))
+    real = mes_float.FloatMes.exact_price
+
+    def skewed(self: mes_float.FloatMes, j: int, rho_f: float | None = None) -> object:
+        return real(self, j, None if rho_f is None else rho_f * 0.5)
+
+    monkeypatch.setattr(mes_float.FloatMes, "exact_price", skewed)
+    before = mes_float.STATS["exact_full"]
+    assert _key(engine.run(Fraction(3, 2))) == want
+    assert mes_float.STATS["exact_full"] > before
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10**40), st.integers(1, 10**30))
+def test_scaled_amounts_format_like_fmt_money(num: int, scale: int) -> None:
+    text = str(num // scale) if num % scale == 0 else f"{num / scale:.2f}"
+    assert text == fmt_money(Fraction(num, scale))
