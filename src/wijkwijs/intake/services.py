@@ -157,9 +157,9 @@ def item_submit(
     record(actor=actor, action="intake.item_submitted", obj=item, now=now, label=_label(actor, "melder"),
            data={"kind": kind, "channel": channel, "category": category})
     if defer:
-        from wijkwijs.intake.tasks import process_item
+        from wijkwijs.intake.tasks import enqueue_on_commit, process_item
 
-        transaction.on_commit(lambda: process_item.enqueue(item.pk))
+        enqueue_on_commit(process_item, item.pk)  # in this transaction with the database backend
         return item
     return item_process(item=item, now=now)
 
