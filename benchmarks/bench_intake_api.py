@@ -1,12 +1,13 @@
 """Intake API throughput: items created through POST /api/v1/intake/items under load.
 
-    python benchmarks/bench_intake_api.py [--duration 10] [--connections 8] [--database postgres://...]
+    python benchmarks/bench_intake_api.py [--duration 10] [--connections 8] [--rounds 1] [--database postgres://...]
 
 Serves the app with gunicorn (2 sync workers) on loopback and loads it from a second process
 with wrk (Debian package ``wrk``). The baseline, measured in the same run and the same server,
 is a bare Django view that inserts one row. Prints requests per second of both and the ratio
-(target >= 0.5). The API stores the item and answers; classification, area look-up, routing and
-the e-mail run after commit in a task (INTAKE_DEFER_API_PROCESSING, default on), so the script
+(target >= 0.5); with ``--rounds N`` the two alternate N times and the ratio of every round
+and their median are printed too (the last round's figures are the ones above). The API stores
+the item and answers; classification, area look-up, routing and the e-mail run after commit in a task (INTAKE_DEFER_API_PROCESSING, default on), so the script
 then runs one ``db_worker --batch`` and prints how fast the queued items were processed. Uses a scratch PostgreSQL database (default
 postgres://postgres@127.0.0.1:5432/ww_bench_intake_api, dropped and recreated) so that two
 workers can write at the same time; the Oss demo areas are loaded for the point look-up.
@@ -82,6 +83,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=1, help="alternate baseline and API this many times")
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/ww_bench_intake_api")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -129,8 +131,13 @@ def main() -> None:
                 time.sleep(0.2)
         for url in (base + "/bench/insert", base + "/api/v1/intake/items"):  # warm both workers
             wrk(url, tmp / "post.lua", 2, args.connections)
-        bare, _ = wrk(base + "/bench/insert", tmp / "post.lua", args.duration, args.connections)
-        intake, out = wrk(base + "/api/v1/intake/items", tmp / "post.lua", args.duration, args.connections)
+        pairs = []  # alternating rounds: a shared machine's load changes less within a pair than between runs
+        for _ in range(args.rounds):
+            bare, _ = wrk(base + "/bench/insert", tmp / "post.lua", args.duration, args.connections)
+            intake, out = wrk(base + "/api/v1/intake/items", tmp / "post.lua", args.duration, args.connections)
+            pairs.append((bare, intake))
+            if args.rounds > 1:
+                print(f"round {len(pairs)}: bare {bare:.1f}, API {intake:.1f} req/s, ratio {intake / bare:.2f}", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -149,6 +156,9 @@ def main() -> None:
     print(f"baseline (bare view, one INSERT): {bare:8.1f} req/s")
     print(f"POST /api/v1/intake/items:        {intake:8.1f} req/s  (p50 {latency.group(1)}, p99 {latency.group(2)})")
     print(f"ratio: {intake / bare:.2f} (target >= 0.5)")
+    if args.rounds > 1:
+        ratios = sorted(i / b for b, i in pairs)
+        print(f"ratios of {args.rounds} rounds: {', '.join(f'{r:.2f}' for r in ratios)}; median {ratios[len(ratios) // 2]:.2f}")
     print(f"then one db_worker processed {pending - left} queued items (classify, locate, route, mail) in {worker_s:.1f} s "
           f"= {(pending - left) / worker_s:.0f} items/s including start-up; {left} left")
     shutil.rmtree(tmp, ignore_errors=True)

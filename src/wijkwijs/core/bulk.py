@@ -157,3 +157,38 @@ def _insert_sqlite(table: str, columns: str, width: int, tail: tuple[Any, ...], 
         finally:
             raw.close()
     return total
+
+
+@contextmanager
+def pipelined() -> Iterator[None]:
+    """On PostgreSQL, send the statements of the block without waiting for each answer.
+
+    psycopg's pipeline mode: a statement whose result nobody reads (an insert through
+    :func:`insert_unreturned`, a row with a client-side primary key) is queued and goes out with
+    the next statement that is read, or at the end of the block; errors are raised there at the
+    latest (as Django's database errors). Use inside a transaction, for a handful of inserts that
+    belong together. Elsewhere (SQLite, no pipeline support in libpq) it does nothing.
+    """
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        yield
+        return
+    import psycopg
+
+    connection.ensure_connection()
+    if not psycopg.Pipeline.is_supported():
+        yield
+        return
+    with connection.wrap_database_errors, connection.connection.pipeline():
+        yield
+
+
+def insert_unreturned(obj: models.Model) -> None:
+    """Insert a new row for ``obj`` without reading anything back (its ``pk`` stays unset).
+
+    One ``INSERT`` without ``RETURNING``, so within :func:`pipelined` it costs no round trip of
+    its own. Defaults and ``pre_save`` (``auto_now`` and the like) apply as in ``save()``; model
+    ``save()`` overrides and signals do not run.
+    """
+    meta = obj._meta
+    fields = [f for f in meta.local_concrete_fields if not f.generated and not (f.primary_key and getattr(obj, f.attname) is None)]
+    type(obj)._base_manager._insert([obj], fields=fields, using=connection.alias)  # type: ignore[attr-defined]

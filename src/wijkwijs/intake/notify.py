@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -48,7 +47,7 @@ def queue(item: Item, *, now: datetime, event: str, contact: SubmitterContact | 
     with translation.override(settings.LANGUAGE_CODE):
         subject, body = _compose(item, event)
     notification = Notification.objects.create(item=item, subject=subject[:200], body=body, created_at=now)
-    from wijkwijs.intake.tasks import send_notification
+    from wijkwijs.intake.tasks import enqueue_on_commit, send_notification
 
-    transaction.on_commit(lambda: send_notification.enqueue(notification.pk))
+    enqueue_on_commit(send_notification, notification.pk)
     return notification

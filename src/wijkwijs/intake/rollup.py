@@ -12,7 +12,8 @@ How it stays right:
 * every service that changes what the figures count (receipt, routing to a department, the
   location, a first response, handling, reopening) calls :func:`item_touched` in its transaction:
   a :class:`ThroughputDirty` row for the item's day. A dirty day is read from the items until it
-  is rebuilt, so the figures are exact at any moment, only slower for the dirty days;
+  is rebuilt, so the figures are exact at any moment, only slower for the dirty days. A day that
+  has not ended yet needs no row: it is built only :data:`SETTLE` after its end;
 * escalations are append-only rows written by the escalation ladder; :class:`ThroughputState`
   remembers the highest escalation id whose day the roll-up knows. Newer escalations make their
   item's day dirty for the reader, and the refresh turns them into dirty rows;
@@ -39,6 +40,7 @@ from django.db.models import BigIntegerField, Count, F, Func, Max, Min, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from wijkwijs.core.clock import now as wall_clock
 from wijkwijs.intake import quantiles
 from wijkwijs.intake.models import Escalation, Item
 from wijkwijs.intake.models_throughput import (
@@ -54,6 +56,12 @@ DIMENSIONS = ("department", "area", "kind", "all")
 _DIMENSION = {"department": "department", "area": "area", "kind": "kind", "month": "all"}
 _ONE_DAY = timedelta(days=1)
 Range = tuple[datetime | None, datetime | None]
+
+#: How long after a local day ends the refresh waits before building it. Items of the day that
+#: are still being received then write no dirty marker (:func:`item_touched`); this covers their
+#: transactions committing after midnight (a request is over in seconds; gunicorn stops a worker
+#: after 30 s) and clocks that differ a little between the web servers and the worker.
+SETTLE = timedelta(minutes=10)
 
 
 # -- calendar (local time, settings.TIME_ZONE) -------------------------------------------------
@@ -208,8 +216,19 @@ def facts(ranges: Iterable[Range]) -> Iterator[Fact]:
 
 
 def item_touched(item: Item) -> None:
-    """Call in the transaction of every change to what the figures count: the item's day is dirty."""
-    ThroughputDirty.objects.create(day=local_day(item.received_at))
+    """Call in the transaction of every change to what the figures count: the item's day is dirty.
+
+    Unless the item's day has not ended yet on the wall clock (every item being received, and
+    any change on the day it came in): such a day cannot have been built, because the refresh
+    builds a day only :data:`SETTLE` after its end, so nothing needs rebuilding and no row is
+    written (one round trip less per received item). The midnight race: an item received at
+    23:59:59 whose transaction commits after midnight is still in time, as long as it commits
+    within ``SETTLE`` of this check (made in its transaction, milliseconds before the commit).
+    """
+    day = local_day(item.received_at)
+    if day >= local_day(wall_clock()):
+        return
+    ThroughputDirty.objects.create(day=day)
 
 
 def _state(*, lock: bool) -> ThroughputState:
@@ -294,7 +313,7 @@ def throughput_refresh(*, now: datetime) -> dict[str, int]:
     once wait for each other instead of building the same period twice.
     """
     escalations = _see_escalations()
-    today = local_day(now)
+    today = local_day(now - SETTLE)  # the first day not to build: not ended, or ended less than SETTLE ago
     first = Item.objects.aggregate(m=Min("received_at"))["m"]
     markers: dict[date, list[int]] = defaultdict(list)
     for pk, day in ThroughputDirty.objects.filter(day__lt=today).values_list("pk", "day"):

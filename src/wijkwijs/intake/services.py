@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from wijkwijs.accounts.models import Department
 from wijkwijs.areas.selectors import area_lookup
 from wijkwijs.audit.services import record
+from wijkwijs.core.bulk import insert_unreturned, pipelined
 from wijkwijs.core.errors import DomainError, Problem
 from wijkwijs.intake import clock, notify, rollup, routing, suggest, taxonomy, uploads, workflow
 from wijkwijs.intake.escalation import contacts_anonymise_expired, item_escalate, items_escalate_overdue  # noqa: F401
@@ -145,21 +146,25 @@ def item_submit(
         clock.reschedule(item)
     item.save()
     rollup.item_touched(item)
-    StatusChange.objects.create(item=item, from_state="", to_state=State.NEW, action="submit", at=now,
-                                actor=item.submitted_by, actor_label=_label(actor, "melder"))
-    if name.strip() or email.strip() or phone.strip():
-        SubmitterContact.objects.create(item=item, name=name.strip()[:200], email=email.strip()[:254], phone=phone.strip()[:40])
-    for upload in attachments:
-        content_type, ext = uploads.sniff(upload.data) or ("", "bin")
-        attachment = Attachment(item=item, content_type=content_type, size=len(upload.data), at=now)
-        attachment.file.save(f"{item.tracking_code}-{secrets.token_hex(4)}.{ext}", ContentFile(upload.data), save=False)
-        attachment.save()
-    record(actor=actor, action="intake.item_submitted", obj=item, now=now, label=_label(actor, "melder"),
-           data={"kind": kind, "channel": channel, "category": category})
-    if defer:
-        from wijkwijs.intake.tasks import process_item
+    # the rows that come with the item go to PostgreSQL in one flight (no answers to wait for
+    # until the audit event's); the task row too when the backend is the database
+    with pipelined():
+        insert_unreturned(StatusChange(item_id=item.pk, from_state="", to_state=State.NEW, action="submit", at=now,
+                                       actor=item.submitted_by, actor_label=_label(actor, "melder")))
+        if name.strip() or email.strip() or phone.strip():
+            insert_unreturned(SubmitterContact(item_id=item.pk, name=name.strip()[:200], email=email.strip()[:254], phone=phone.strip()[:40]))
+        for upload in attachments:
+            content_type, ext = uploads.sniff(upload.data) or ("", "bin")
+            attachment = Attachment(item=item, content_type=content_type, size=len(upload.data), at=now)
+            attachment.file.save(f"{item.tracking_code}-{secrets.token_hex(4)}.{ext}", ContentFile(upload.data), save=False)
+            attachment.save()
+        if defer:
+            from wijkwijs.intake.tasks import enqueue_on_commit, process_item
 
-        transaction.on_commit(lambda: process_item.enqueue(item.pk))
+            enqueue_on_commit(process_item, item.pk)  # in this transaction with the database backend
+        record(actor=actor, action="intake.item_submitted", obj=item, now=now, label=_label(actor, "melder"),
+               data={"kind": kind, "channel": channel, "category": category})
+    if defer:
         return item
     return item_process(item=item, now=now)
 

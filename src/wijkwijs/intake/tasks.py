@@ -6,10 +6,30 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, router, transaction
 from django_tasks import task
+from django_tasks_db import DatabaseBackend
 
 from wijkwijs.core.clock import now
+
+
+def enqueue_on_commit(task_: Any, *args: Any) -> None:
+    """Queue ``task_(*args)`` so that it exists if, and only if, the current transaction commits.
+
+    With the database backend the task row is written *inside* the transaction (on the same
+    database): a rollback takes it away with the work, the worker cannot see it before the
+    commit, and the request commits once instead of twice (the task row used to get its own
+    transaction after the commit). Any other backend (the immediate one in tests, Redis) is
+    enqueued with ``transaction.on_commit`` as before. Outside a transaction it is enqueued now.
+    """
+    backend = task_.get_backend()
+    if isinstance(backend, DatabaseBackend) and transaction.get_connection().in_atomic_block:
+        from django_tasks_db.models import DBTaskResult
+
+        if (router.db_for_write(DBTaskResult) or DEFAULT_DB_ALIAS) == DEFAULT_DB_ALIAS:
+            task_.enqueue(*args)
+            return
+    transaction.on_commit(lambda: task_.enqueue(*args))
 
 
 @task()
