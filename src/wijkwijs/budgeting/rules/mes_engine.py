@@ -123,7 +123,8 @@ class MesEngine:
                 w=np.concatenate([*self.wf, empty]), cnt=np.concatenate([*self.multf, empty]),
                 cw=np.concatenate([*cw, empty]), c=np.array(self.fcost, dtype=np.float64),
                 W=W, Winv=winv, unit=np.array(self.unit, dtype=np.bool_),
-                zeros=np.zeros(self.nt), ratio=np.empty(longest), xs=np.empty(longest))
+                zeros=np.zeros(self.nt), ratio=np.empty(longest), xs=np.empty(longest),
+                part=np.empty((3, longest)))
         return self._flat
 
     def overlap(self, j: int) -> np.ndarray:

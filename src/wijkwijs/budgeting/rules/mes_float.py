@@ -156,7 +156,7 @@ class FloatMes:
         f = self.flat
         _, rho, _, _, _, avail, _ = f.price(
             j, self.fb, f.zeros, 0.0, f.ptr, f.sup, f.w, f.cnt, f.cw, f.c, f.W, f.Winv,
-            f.unit, 0.0, f.ratio, f.xs)
+            f.unit, 0.0, f.ratio, f.xs, f.part)
         c = e.fcost[j]
         mm = self.money_margin(j)
         if avail < c - mm:
