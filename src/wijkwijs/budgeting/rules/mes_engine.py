@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -108,23 +107,9 @@ class MesEngine:
         if self._flat is None:
             from wijkwijs.budgeting.rules import mes_kernels
 
-            lens = [len(x) for x in self.sup]
-            ptr = np.zeros(len(self.sup) + 1, dtype=np.int64)
-            np.cumsum(lens, out=ptr[1:])
-            empty = np.zeros(0)
-            cw = [a * b for a, b in zip(self.wf, self.multf, strict=True)]
-            W = np.array([float(x) for x in self.wtot])
-            with np.errstate(divide="ignore"):
-                winv = 1.0 / W
-            longest = max(lens, default=0) + 1
-            self._flat = SimpleNamespace(
-                price=mes_kernels.price, ptr=ptr,
-                sup=np.concatenate([*self.sup, np.zeros(0, dtype=np.int64)]).astype(np.int64),
-                w=np.concatenate([*self.wf, empty]), cnt=np.concatenate([*self.multf, empty]),
-                cw=np.concatenate([*cw, empty]), c=np.array(self.fcost, dtype=np.float64),
-                W=W, Winv=winv, unit=np.array(self.unit, dtype=np.bool_),
-                zeros=np.zeros(self.nt), ratio=np.empty(longest), xs=np.empty(longest),
-                part=np.empty((3, longest)))
+            arr = mes_kernels.price_arrays(self.sup, self.w, self.mult, np.array(self.fcost, dtype=np.float64))
+            arr.price, arr.zeros = mes_kernels.price, np.zeros(self.nt)
+            self._flat = arr
         return self._flat
 
     def overlap(self, j: int) -> np.ndarray:

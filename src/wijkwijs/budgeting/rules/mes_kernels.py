@@ -491,3 +491,35 @@ def step(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndarra
         if overlap[win, j]:
             fresh[j] = False
     return OK, best, n_near, npoor, end, q0, q1
+
+
+def price_arrays(sup: list[np.ndarray], w: list[np.ndarray], cnt: list[np.ndarray],
+                 cost: np.ndarray) -> Any:
+    """The flat (CSR) arrays the kernels take, built once per engine: project ``j`` owns
+    ``ptr[j]:ptr[j+1]`` of ``sup`` (voter types), ``w`` (weights) and ``cnt`` (voters per
+    type), ``cw = w * cnt``; per project ``c`` (cost), ``W`` (total weight), ``Winv`` and
+    ``unit`` (all weights 1); and the scratch buffers ``ratio``, ``xs`` and ``part``, as long
+    as the longest supporter list. Plain NumPy (not compiled)."""
+    from types import SimpleNamespace
+
+    lens = [len(x) for x in sup]
+    ptr = np.zeros(len(sup) + 1, dtype=np.int64)
+    np.cumsum(lens, out=ptr[1:])
+
+    def flat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+        if not parts:
+            return np.zeros(0, dtype=dtype)
+        return np.ascontiguousarray(np.concatenate(parts), dtype=dtype)
+
+    wf = [x.astype(np.float64) for x in w]
+    cntf = [x.astype(np.float64) for x in cnt]
+    cw = [a * b for a, b in zip(wf, cntf, strict=True)]
+    W = np.array([float(x.sum()) for x in cw])  # integer-valued: exact below 2**53
+    with np.errstate(divide="ignore"):
+        winv = 1.0 / W  # rho with everyone rich
+    longest = max(lens, default=0) + 1
+    return SimpleNamespace(
+        ptr=ptr, sup=flat(sup, np.int64), w=flat(wf, np.float64), cnt=flat(cntf, np.float64),
+        cw=flat(cw, np.float64), c=np.ascontiguousarray(cost, dtype=np.float64), W=W, Winv=winv,
+        unit=np.array([bool(len(x) == 0 or (x.min() == 1 and x.max() == 1)) for x in w], dtype=np.bool_),
+        ratio=np.empty(longest), xs=np.empty(longest), part=np.empty((3, longest)))

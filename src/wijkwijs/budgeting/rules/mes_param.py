@@ -120,24 +120,11 @@ class ParamMes:
         self.overlap = [touch[self.sup[j]].any(axis=0) if self.cand[j] else None
                         for j in range(self.m)]
         # flat (CSR) copies for the compiled kernels: project j owns ptr[j]:ptr[j+1]
-        lens = [len(x) for x in self.sup]
-        self.ptr = np.zeros(self.m + 1, dtype=np.int64)
-        np.cumsum(lens, out=self.ptr[1:])
-
-        def flat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
-            if not parts:
-                return np.zeros(0, dtype=dtype)
-            return np.ascontiguousarray(np.concatenate(parts), dtype=dtype)
-
-        self.sup_f = flat(self.sup, np.int64)
-        self.w_f = flat(self.w, np.float64)
-        self.cnt_f = flat(self.cnt, np.float64)
-        self.cw_f = flat(self.cw, np.float64)
-        self.unit_a = np.array(self.unit, dtype=np.bool_)
-        longest = max(lens, default=0) + 1
-        self._ratio_buf = np.empty(longest)
-        self._x_buf = np.empty(longest)
-        self._part_buf = np.empty((3, longest))
+        arr = kern.price_arrays(self.sup, w, cnt, self.c)
+        self.ptr, self.sup_f, self.w_f, self.cnt_f, self.cw_f = arr.ptr, arr.sup, arr.w, arr.cnt, arr.cw
+        self.unit_a = arr.unit
+        self._ratio_buf, self._x_buf, self._part_buf = arr.ratio, arr.xs, arr.part
+        longest = len(arr.ratio)
         self._poor_buf = np.empty(longest, dtype=np.int64)
         self._near_buf = np.empty(self.m + 1, dtype=np.int64)
         self.overlap_m = np.zeros((self.m, self.m), dtype=np.bool_)
