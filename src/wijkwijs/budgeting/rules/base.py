@@ -72,6 +72,12 @@ def fmt_money(value: Fraction) -> str:
     return f"{float(value):.2f}"
 
 
+def fmt_scaled(num: int, scale: int) -> str:
+    """:func:`fmt_money` of ``num / scale`` without building the fraction (integer true
+    division is correctly rounded, as ``float(Fraction)`` is, so the text is the same)."""
+    return str(num // scale) if num % scale == 0 else f"{num / scale:.2f}"
+
+
 @dataclass
 class Profile:
     """Per-voter weights: approval 1, cumulative/scoring points, ordinal ``L - rank``.

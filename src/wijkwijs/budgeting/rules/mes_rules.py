@@ -14,6 +14,7 @@ from wijkwijs.budgeting.rules.base import (
     build_profile,
     entry_weights,
     fmt_money,
+    fmt_scaled,
     make_result,
     project_totals,
     register,
@@ -62,12 +63,8 @@ def explain_mes(instance: PBInstance, engine: MesEngine, run: MesRun) -> dict[st
     for r, rnd in enumerate(run.rounds):
         pid = instance.project_ids[rnd.project]
         payers = sum(n for _, n in rnd.payments)
-        scale = rnd.scale
-        if scale == 1:
-            pays = [(fmt_money(a), n) for a, n in rnd.payments]
-        else:  # integer numerators over ``scale``: fmt_money without building fractions
-            pays = [(str(a // scale) if a % scale == 0 else f"{a / scale:.2f}", n)
-                    for a, n in rnd.payments]
+        scale = rnd.scale  # 1: exact rationals; else integer numerators over ``scale``
+        pays = [(fmt_money(a) if scale == 1 else fmt_scaled(a, scale), n) for a, n in rnd.payments]
         text = ", ".join(f"{n} x {a}" for a, n in pays)
         expl[pid] = ProjectExplanation(
             pid,

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wijkwijs.budgeting.rules import mes_float
-from wijkwijs.budgeting.rules.base import fmt_money
+from wijkwijs.budgeting.rules.base import fmt_money, fmt_scaled
 from wijkwijs.budgeting.rules.mes_engine import MesEngine, MesRun
 
 ballots = st.lists(
@@ -108,5 +108,4 @@ def test_wrong_float_poor_set_falls_back_to_the_exact_loop(monkeypatch: pytest.M
 @settings(max_examples=60, deadline=None)
 @given(st.integers(0, 10**40), st.integers(1, 10**30))
 def test_scaled_amounts_format_like_fmt_money(num: int, scale: int) -> None:
-    text = str(num // scale) if num % scale == 0 else f"{num / scale:.2f}"
-    assert text == fmt_money(Fraction(num, scale))
+    assert fmt_scaled(num, scale) == fmt_money(Fraction(num, scale))
