@@ -260,21 +260,21 @@ def _store_rows(
                 raw = [values[n][key] for n in keep]
             nums = [None if v is None else float(v) for v in raw]
             status = list(map(get_flag, flags))
-            consts = {"indicator": ind_id, "period": period, "source": src}
             if existing:  # change detection against what is stored: new, changed or the same
-                new: list[tuple[int, float | None, str]] = []
-                for a, v, st in zip(aids, nums, status, strict=True):
+                new = []
+                for n, (a, v, st) in enumerate(zip(aids, nums, status, strict=True)):
                     old = existing.get((a, ind_id, period))
                     if old is None:
-                        new.append((a, v, st))
+                        new.append(n)
                     elif old[1] != v or old[2] != st:
                         to_update.append(Observation(pk=old[0], value=v, status=st))
                     else:
                         summary.unchanged += 1
-                if new:
-                    summary.added += insert_rows(Observation, ["area", "value", "status"], new, constants=consts)
-            elif aids:
-                summary.added += insert_columns(Observation, {"area": aids, "value": nums, "status": status}, constants=consts)
+                if len(new) < len(aids):
+                    aids, nums, status = [aids[n] for n in new], [nums[n] for n in new], [status[n] for n in new]
+            if aids:
+                summary.added += insert_columns(Observation, {"area": aids, "value": nums, "status": status},
+                                                constants={"indicator": ind_id, "period": period, "source": src})
             done = summary.added + len(to_update) + summary.unchanged
             if done - reported >= BATCH and done < total:
                 reported = done
