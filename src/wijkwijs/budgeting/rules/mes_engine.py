@@ -45,7 +45,6 @@ class MesRound:
     rho: Fraction  # affordability: price per unit of satisfaction
     q: Fraction  # payment per unit of (integer) weight for voters who could pay in full
     payments: list[tuple[Any, int]]  # (amount paid * scale, number of voters), largest first
-    signature: tuple[tuple[int, int, int, bool], ...] = ()  # (pattern, weight, count, paid all)
     scale: int = 1  # amounts are exact rationals (scale 1) or integer numerators over scale
 
     def amounts(self) -> list[tuple[Fraction, int]]:
@@ -235,10 +234,9 @@ class MesEngine:
         b0 = Q(budget_per_voter.numerator, budget_per_voter.denominator)
         return FloatMes(self, b0).run()
 
-    def run_exact(self, budget_per_voter: Fraction, ref: MesRun | None = None) -> MesRun | None:
-        """One MES run on exact pattern budgets (the reference). With ``ref`` (a run at a
-        smaller budget), returns None unless every budget between the two provably gives the
-        same run (see ``same_segment``)."""
+    def run_exact(self, budget_per_voter: Fraction) -> MesRun:
+        """One MES run on exact pattern budgets: the reference the float engine is tested
+        against (``tests/test_rules_float.py``)."""
         b0 = Q(budget_per_voter.numerator, budget_per_voter.denominator)
         result = MesRun(b0)
         fb = np.full(self.nt, float(b0))
@@ -254,14 +252,8 @@ class MesEngine:
         while active:
             best = np.inf
             computed: list[int] = []
-            ref_rho = np.inf
-            if ref is not None:
-                if rnd >= len(ref.rounds):
-                    ref_rho = -np.inf
-                else:
-                    ref_rho = float(ref.rounds[rnd].rho)
             for j in sorted(active, key=lambda k: lb[k]):
-                if lb[j] > max(best, ref_rho if ref_rho < np.inf else best) * (1 + TOL):
+                if lb[j] > best * (1 + TOL):
                     break
                 if dirty[j]:
                     avail, rho = self._float_rho(j, fb)
@@ -283,8 +275,6 @@ class MesEngine:
                 computed.append(j)
                 best = min(best, lb[j])
             if not computed:
-                if ref is not None and len(ref.rounds) != rnd:
-                    return None
                 break
             near = [j for j in computed if lb[j] <= best * (1 + TOL)]
             exact: dict[int, tuple[Fraction, Fraction, np.ndarray, list]] = {}
@@ -296,9 +286,6 @@ class MesEngine:
                 exact[j] = (q / self.costs[j], q, inverse, groups)
             win = min(exact, key=lambda j: (exact[j][0], self.tie_rank[j]))
             rho, q, inverse, groups = exact[win]
-            if ref is not None and not self._consistent(ref, rnd, win, computed, lb, exact,
-                                                        pat, node_budget):
-                return None
             # pay: min(budget, q * w) per voter, exactly per group
             n_groups = len(groups)
             new_node = [ZERO] * n_groups
@@ -306,14 +293,11 @@ class MesEngine:
             prices: dict[int, Fraction] = {}
             rich_paid: dict[int, int] = {}  # weight -> voters paying q * weight
             poor_paid: dict[int, int] = {}  # pattern -> voters paying all they have
-            sig: list[tuple[int, int, int, bool]] | None = [] if ref is not None else None
             for budget, w, count, g, node in groups:
                 price = prices.get(w)
                 if price is None:
                     price = prices[w] = q * w
                 poor = budget <= price
-                if sig is not None:
-                    sig.append((node, w, count, poor))
                 if poor:
                     poor_paid[node] = poor_paid.get(node, 0) + count
                 else:
@@ -333,43 +317,12 @@ class MesEngine:
             pat[voters] = np.array(new_node, dtype=np.int64)[inverse]
             fb[voters] = np.array(new_float, dtype=np.float64)[inverse]
             result.rounds.append(
-                MesRound(win, rho, q, sorted(payments.items(), key=lambda x: -x[0]),
-                         tuple(sig or ()))
+                MesRound(win, rho, q, sorted(payments.items(), key=lambda x: -x[0]))
             )
-            if ref is not None and result.rounds[-1].signature != ref.rounds[rnd].signature:
-                return None
             active.discard(win)
             for j in np.flatnonzero(self.overlap(win)).tolist():
                 if j in active:
                     dirty[j] = True
             rnd += 1
         return result
-
-    def _consistent(self, ref: MesRun, rnd: int, win: int, computed: list[int],
-                    lb: dict[int, float], exact: dict, pat: np.ndarray,
-                    node_budget: list[Fraction]) -> bool:
-        """Round ``rnd`` of this run (budget b') matches ``ref`` (budget b < b') so that every
-        budget in [b, b'] takes the same decision. Budgets are nondecreasing affine functions
-        of the per-voter budget within a segment, so every rho is nonincreasing: a rival j
-        cannot beat the winner anywhere in [b, b'] if rho_j(b') > rho_win(b) (or equal and
-        the winner wins the tie). Projects not computed here have a lower bound above
-        rho_win(b) already (the lazy loop ran up to it)."""
-        if rnd >= len(ref.rounds) or ref.rounds[rnd].project != win:
-            return False
-        target = ref.rounds[rnd].rho
-        ftarget = float(target)
-        for j in computed:
-            if j == win or lb[j] > ftarget * (1 + TOL):
-                continue
-            if j in exact:
-                rho_j = exact[j][0]
-            else:
-                _, groups = self._groups(j, pat, node_budget)
-                q = self._exact_q(j, groups)
-                if q is None:
-                    continue
-                rho_j = q / self.costs[j]
-            if rho_j < target or (rho_j == target and self.tie_rank[j] < self.tie_rank[win]):
-                return False
-        return True
 
