@@ -162,6 +162,7 @@ def test_past_its_closing_day_a_round_takes_no_votes_even_before_the_job_moves_i
     page = client.get(f"/buurtbudget/{made.round.slug}").content.decode()
     assert f"/buurtbudget/{made.round.slug}/stemmen" not in page  # no vote button
     assert f"/buurtbudget/{made.round.slug}/ontvangstbewijs" in page  # checking a receipt still works
+    assert 'id="voting-closed"' in page
     response = client.post(f"/buurtbudget/{made.round.slug}/stemmen", {"code": made.codes[0]})
     assert response.status_code == 409 and "Het stemmen is gesloten na" in response.content.decode()
     assert not VotingCode.objects.filter(round=made.round, used_at__isnull=False).exists()
