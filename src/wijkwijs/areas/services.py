@@ -6,6 +6,7 @@ file first and store nothing when anything is wrong.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -16,8 +17,20 @@ from wijkwijs.areas import codes, geometry
 from wijkwijs.areas.csvfiles import read_rows
 from wijkwijs.areas.models import Area, Assignment, Cluster, Clustering, ClusterMember, Kind
 from wijkwijs.audit.services import record, record_many
-from wijkwijs.core.bulk import insert_rows
+from wijkwijs.core.bulk import insert_columns
 from wijkwijs.core.errors import DomainError, ImportRejected, ImportReport, Problem
+
+
+@dataclass
+class AreasEnsured:
+    """What ``areas_ensure`` did, and the id of every area its rows name (code -> pk), so a
+    caller that stores figures for them needs no look-up of its own."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    ids: dict[str, int] = field(default_factory=dict)
+    created_codes: set[str] = field(default_factory=set)
 
 
 @transaction.atomic
@@ -28,19 +41,20 @@ def areas_ensure(
     actor: Any,
     now: datetime,
     valid_from: date | None = None,
-) -> ImportReport:
+) -> AreasEnsured:
     """Add or rename areas from rows ``{"code", "name", "kind"?}``; parents come from the codes.
 
     Parents are created before children whatever the order of the rows. Unknown parents that
     are not in the rows are an error: the register stays consistent.
     """
     problems: list[Problem] = []
-    clean: dict[str, dict[str, Any]] = {}
+    clean: dict[str, tuple[str, str, str, str | None]] = {}  # code -> (name, level, kind, parent)
     kinds = set(Kind.values)
     max_name = Area._meta.get_field("name").max_length or 200
+    level_of, parent_at = codes.level_of, codes.parent_at
     for i, row in enumerate(rows, start=1):
         code = codes.normalise(str(row.get("code", "")))
-        level = codes.level_of(code)
+        level = level_of(code)
         if level is None:
             problems.append(Problem(source=source, row=i, reason=f"onbekende gebiedscode {code!r} (verwacht GM, WK of BU gevolgd door cijfers)"))
             continue
@@ -52,65 +66,64 @@ def areas_ensure(
         if kind not in kinds or len(name) > max_name:
             problems.append(Problem(source=source, row=i, reason=f"{code}: ongeldige soort {kind!r} of te lange naam"))
             continue
-        clean[code] = {"code": code, "name": name, "level": level, "kind": kind, "parent": codes.parent_at(code, level)}
-    wanted = {r["parent"] or c for c, r in clean.items()} | set(clean)
+        clean[code] = (name, level, kind, parent_at(code, level))
+    wanted = {r[3] or c for c, r in clean.items()} | set(clean)
     qs = Area.objects.all() if len(wanted) > 500 else Area.objects.filter(code__in=wanted)  # big imports: one scan
     # code -> (pk, name, kind): plain tuples, model instances only for what changes
     existing = {code: (pk, name, kind) for pk, code, name, kind in qs.values_list("pk", "code", "name", "kind")}
-    for code, row in clean.items():
-        parent = row["parent"]
+    for code, (_, _, _, parent) in clean.items():
         if parent and parent not in clean and parent not in existing:
             problems.append(Problem(source=source, reason=f"{code}: het bovenliggende gebied {parent} is onbekend"))
     if problems:
         raise ImportRejected(f"{source}: gebieden niet ingelezen", problems=problems)
 
-    report = ImportReport()
-    created: list[tuple[int, str]] = []
+    result = AreasEnsured()
+    ids = {code: pk for code, (pk, _, _) in existing.items()}
     start = connection.ops.adapt_datefield_value(valid_from)
     in_order = sorted(clean.items())
+    fresh_codes = result.created_codes
     for level in ("GM", "WK", "BU"):  # parents before children, bulk inserts per level
-        fresh = [(code, row) for code, row in in_order if row["level"] == level and code not in existing]
+        fresh = [(code, r) for code, r in in_order if r[1] == level and code not in ids]
         if not fresh:
             continue
-        parents = {code: existing[row["parent"]][0] if row["parent"] else None for code, row in fresh}
-        insert_rows(
-            Area,
-            ["code", "name", "level", "parent", "kind", "valid_from", "geometry_source", "geometry_version"],
-            ((code, row["name"], level, parents[code], row["kind"], start, "", 0) for code, row in fresh),
-        )
-        new = {code for code, _ in fresh}
+        columns = {
+            "code": [code for code, _ in fresh],
+            "name": [r[0] for _, r in fresh],
+            "parent": [ids[r[3]] if r[3] else None for _, r in fresh],
+            "kind": [r[2] for _, r in fresh],
+        }
+        constants = {"level": level, "valid_from": start, "geometry_source": "", "geometry_version": 0}
+        insert_columns(Area, columns, constants=constants)
+        new = set(columns["code"])
         level_qs = Area.objects.filter(level=level) if len(new) > 500 else Area.objects.filter(code__in=new)
-        for pk, code in level_qs.values_list("pk", "code"):
-            if code in new:
-                row = clean[code]
-                existing[code] = (pk, row["name"], row["kind"])
-                created.append((pk, code))
-    report.created = len(created)
+        ids.update((code, pk) for code, pk in level_qs.values_list("code", "pk") if code in new)
+        fresh_codes |= new
+    result.created = len(fresh_codes)
     data = {"source": source}
     record_many(
         actor=actor, action="area.created", now=now, model=Area,
-        items=[(pk, f"{clean[code]['name']} ({code})", data) for pk, code in created],
+        items=[(ids[code], f"{r[0]} ({code})", data) for code, r in in_order if code in fresh_codes],
     )
-    fresh_codes = {code for _, code in created}
-    for code, row in in_order:
+    for code, (name_new, _, kind_new, _) in in_order:
         if code in fresh_codes:
             continue
         _, name, kind = existing[code]
         changes = {}
-        if name != row["name"]:
-            changes["name"] = [name, row["name"]]
-        if row["kind"] and kind != row["kind"]:
-            changes["kind"] = [kind, row["kind"]]
+        if name != name_new:
+            changes["name"] = [name, name_new]
+        if kind_new and kind != kind_new:
+            changes["kind"] = [kind, kind_new]
         if changes:
             area = Area.objects.get(code=code)
-            area.name = row["name"]
-            area.kind = row["kind"] or area.kind
+            area.name = name_new
+            area.kind = kind_new or area.kind
             area.save(update_fields=["name", "kind"])
-            report.updated += 1
+            result.updated += 1
             record(actor=actor, action="area.updated", obj=area, now=now, data={"source": source, "changes": changes})
         else:
-            report.unchanged += 1
-    return report
+            result.unchanged += 1
+    result.ids = {code: ids[code] for code in clean}
+    return result
 
 
 @transaction.atomic

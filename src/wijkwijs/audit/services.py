@@ -10,7 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 
 from wijkwijs.audit.models import AuditEvent
-from wijkwijs.core.bulk import insert_rows
+from wijkwijs.core.bulk import insert_columns
 
 
 def record(
@@ -57,9 +57,6 @@ def record_many(
     user = actor if getattr(actor, "is_authenticated", False) else None
     if not label:
         label = user.get_username() if user is not None else "systeem"
-    at = connection.ops.adapt_datetimefield_value(now)
-    kind = model._meta.label_lower
-    user_id = user.pk if user is not None else None
     encoded: dict[int, tuple[Any, str]] = {}  # imports pass one data dict for every item: encode it once
 
     def as_json(data: dict[str, Any]) -> str:
@@ -68,6 +65,21 @@ def record_many(
             hit = encoded[id(data)] = (data, json.dumps(data or {}, cls=DjangoJSONEncoder))
         return hit[1]
 
-    rows = ((at, user_id, label[:200], action, kind, str(pk), text[:300], as_json(data)) for pk, text, data in items)
-    fields = ["at", "actor", "actor_label", "action", "object_type", "object_id", "object_repr", "data"]
-    return insert_rows(AuditEvent, fields, rows)
+    # what is the same for every event is bound once per statement (see ``insert_columns``)
+    constants = {
+        "at": connection.ops.adapt_datetimefield_value(now),
+        "actor": user.pk if user is not None else None,
+        "actor_label": label[:200],
+        "action": action,
+        "object_type": model._meta.label_lower,
+    }
+    texts = [as_json(data) for _, _, data in items]
+    columns: dict[str, list[Any]] = {
+        "object_id": [str(pk) for pk, _, _ in items],
+        "object_repr": [text[:300] for _, text, _ in items],
+    }
+    if texts and all(t is texts[0] for t in texts):
+        constants["data"] = texts[0]
+    else:
+        columns["data"] = texts
+    return insert_columns(AuditEvent, columns, constants=constants)

@@ -144,6 +144,8 @@ def _close_redivided(rows: list[Row], source: Source, actor: Any, now: datetime,
     only at the levels the file has for it, and never for an older year than already stored.
     ``unlisted``: the codes registered before the import that the file does not list (only
     these can close; none, as in a first or a repeated import, is the quick way out)."""
+    if not unlisted:
+        return 0
     by_gm: dict[str, dict[str, set[str]]] = {}
     periods: dict[str, str] = {}
     for r in rows:
@@ -191,23 +193,26 @@ def _cbs_import(*, paths: list[Path], actor: Any, now: datetime, period: str | N
         raise
     source = _source_for(catalogue_data.CBS_SOURCE)
     in_file = {r.code for r in rows}
-    registered = set(Area.objects.values_list("code", flat=True))
-    known = registered & in_file
-    new_codes = in_file - known
-    redivided = {("GM" + c[2:6]) for c in new_codes} & known
-    area_services.areas_ensure(
+    ensured = area_services.areas_ensure(
         rows=[{"code": r.code, "name": r.name} for r in rows], source=", ".join(summary.files), actor=actor, now=now
     )
+    new_codes = ensured.created_codes
+    redivided = {("GM" + c[2:6]) for c in new_codes} & (in_file - new_codes)
+    # the areas registered before that the file does not list (only these can close); a count
+    # tells whether there are any: none in a first or a repeated national import
+    unlisted: set[str] = set()
+    if Area.objects.count() > len(in_file):
+        unlisted = set(Area.objects.values_list("code", flat=True)) - in_file
     summary.areas_added = len(new_codes)
-    summary.areas_closed = _close_redivided(rows, source, actor, now, unlisted=registered - in_file)
+    summary.areas_closed = _close_redivided(rows, source, actor, now, unlisted=unlisted)
     if redivided and summary.areas_closed:
         # areas that appear when CBS re-divides a known municipality start in the file's year
         for r in rows:
             if r.code in new_codes and ("GM" + r.code[2:6]) in redivided and r.period.isdigit():
                 Area.objects.filter(code=r.code, valid_from__isnull=True).update(valid_from=date(int(r.period), 1, 1))
     progress("areas", summary.areas_added, len(rows))
-    area_ids = _store_rows(rows, source, summary, progress)
-    _store_attributes(rows, source, area_ids)
+    _store_rows(rows, source, summary, progress, area_ids=ensured.ids)
+    _store_attributes(rows, source, ensured.ids)
     record(actor=actor, action="monitoring.cbs_imported", now=now, data=summary.as_dict())
     return summary
 
@@ -218,20 +223,19 @@ def _store_rows(
     summary: CbsImportSummary,
     progress: Progress,
     catalogue: dict[str, catalogue_data.Indicator] | None = None,
-) -> dict[str, int]:
-    """Add or change the observations of ``rows`` (their areas exist): bulk inserts, and one
-    query to find what is stored already, so a re-import changes nothing. Returns the area ids
-    by code."""
-    in_file = {r.code for r in rows}
-    qs = Area.objects.all() if len(in_file) > 500 else Area.objects.filter(code__in=in_file)
-    area_ids = {code: pk for code, pk in qs.values_list("code", "pk") if code in in_file}
-    indicators = _indicators_for({k for r in rows for k in r.values}, source, summary, catalogue)
+    *,
+    area_ids: dict[str, int],
+) -> None:
+    """Add or change the observations of ``rows``, whose areas exist (``area_ids``: code -> id,
+    from ``areas_ensure``): bulk inserts, and one query to find what is stored already, so a
+    re-import changes nothing."""
+    indicators = _indicators_for(set().union(*[r.values for r in rows]), source, summary, catalogue)
     ind_ids = {k: i.pk for k, i in indicators.items()}
 
     row_periods = {r.period for r in rows}
     existing: dict[tuple[int, int, str], tuple[int, float | None, str]] = {}
     if Observation.objects.filter(indicator_id__in=list(ind_ids.values()), period__in=row_periods).exists():
-        wanted_areas = set(area_ids.values())
+        wanted_areas = {area_ids[r.code] for r in rows}
         for pk, a, i, p, v, st in Observation.objects.filter(
             indicator_id__in=list(ind_ids.values()), period__in=row_periods
         ).values_list("pk", "area_id", "indicator_id", "period", "value", "status").iterator(chunk_size=20000):
@@ -241,14 +245,14 @@ def _store_rows(
         with connection.cursor() as cursor:  # a page cache that holds the index of a national import
             cursor.execute("PRAGMA cache_size = -65536")
     to_update: list[Observation] = []
-    total = sum(len(r.values) for r in rows)
     src = source.pk
     reported = 0
     # New rows go in the order of the unique (indicator, period, area) index, so every insert
     # appends to the index instead of landing in the middle of it. They are built as columns
     # per (indicator, period): the area ids, values and flags, with the indicator, period and
-    # source as constants (see ``insert_rows``).
+    # source as constants (see ``insert_rows``); so is the status when no area has a flag.
     by_period = _columns_by_period(rows, area_ids)
+    total = sum(sum(map(len, values)) for _, _, values, _ in by_period)
     for ind_id, key in sorted((i, k) for k, i in ind_ids.items()):
         get_value, get_flag = itemgetter(key), methodcaller("get", key, "")
         for period, aids, values, flags in by_period:
@@ -258,8 +262,9 @@ def _store_rows(
                 keep = [n for n, v in enumerate(values) if key in v]
                 aids, flags = [aids[n] for n in keep], [flags[n] for n in keep]
                 raw = [values[n][key] for n in keep]
-            nums = [None if v is None else float(v) for v in raw]
-            status = list(map(get_flag, flags))
+            nums = [None if v is None else float(v) for v in raw] if None in raw else list(map(float, raw))
+            flagged = any(flags) and any(key in f for f in flags)
+            status = list(map(get_flag, flags)) if flagged else [""] * len(aids)
             if existing:  # change detection against what is stored: new, changed or the same
                 new = []
                 for n, (a, v, st) in enumerate(zip(aids, nums, status, strict=True)):
@@ -273,8 +278,13 @@ def _store_rows(
                 if len(new) < len(aids):
                     aids, nums, status = [aids[n] for n in new], [nums[n] for n in new], [status[n] for n in new]
             if aids:
-                summary.added += insert_columns(Observation, {"area": aids, "value": nums, "status": status},
-                                                constants={"indicator": ind_id, "period": period, "source": src})
+                columns: dict[str, list[Any]] = {"area": aids, "value": nums}
+                constants = {"indicator": ind_id, "period": period, "source": src}
+                if flagged:
+                    columns["status"] = status
+                else:
+                    constants["status"] = ""
+                summary.added += insert_columns(Observation, columns, constants=constants)
             done = summary.added + len(to_update) + summary.unchanged
             if done - reported >= BATCH and done < total:
                 reported = done
@@ -282,7 +292,6 @@ def _store_rows(
     Observation.objects.bulk_update(to_update, ["value", "status"], batch_size=1000)
     summary.changed = len(to_update)
     progress("observations", total, total)
-    return area_ids
 
 
 def _columns_by_period(rows: list[Row], area_ids: dict[str, int]) -> list[tuple[str, list[int], list[dict[str, Any]], list[dict[str, str]]]]:
