@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from itertools import chain, islice
 from typing import Any
 
@@ -131,15 +132,8 @@ def _insert_sqlite(table: str, columns: str, width: int, tail: tuple[Any, ...], 
     k = len(tail)
     limit = connection.features.max_query_params or 999
     per = max(1, (limit - k) // max(1, width))
-    const = "".join(f", ?{i + 1}" for i in range(k))
-
-    def values(n: int) -> str:
-        return ", ".join(
-            "(" + ", ".join(f"?{k + j * width + i + 1}" for i in range(width)) + const + ")" for j in range(n)
-        )
-
     sql = f"INSERT INTO {connection.ops.quote_name(table)} ({columns}) VALUES "  # noqa: S608 - names from _meta
-    many_sql = sql + values(per)
+    many_sql = sql + _values_sql(k, width, per)
     head = list(tail)
     step = per * width
     total = 0
@@ -152,11 +146,19 @@ def _insert_sqlite(table: str, columns: str, width: int, tail: tuple[Any, ...], 
                 for start in range(0, full, step):
                     raw.execute(many_sql, head + flat[start : start + step])
                 if full < len(flat):
-                    raw.execute(sql + values(rows % per), head + flat[full:])
+                    raw.execute(sql + _values_sql(k, width, rows % per), head + flat[full:])
                 total += rows
         finally:
             raw.close()
     return total
+
+
+@lru_cache(maxsize=64)
+def _values_sql(k: int, width: int, n: int) -> str:
+    """``(?4, ?5, ?1, ?2, ?3), (?6, ?7, ?1, ?2, ?3), ...``: ``n`` rows of ``width`` numbered
+    parameters after ``k`` constants (built once: every import sends the same few shapes)."""
+    const = "".join(f", ?{i + 1}" for i in range(k))
+    return ", ".join("(" + ", ".join(f"?{k + j * width + i + 1}" for i in range(width)) + const + ")" for j in range(n))
 
 
 @contextmanager

@@ -19,7 +19,7 @@ from wijkwijs.areas import services as area_services
 from wijkwijs.areas.csvfiles import read_rows
 from wijkwijs.areas.models import Area
 from wijkwijs.audit.services import record
-from wijkwijs.core.bulk import gc_paused, insert_columns, insert_rows
+from wijkwijs.core.bulk import gc_paused, insert_columns
 from wijkwijs.core.errors import DomainError, ImportRejected, Problem
 from wijkwijs.monitoring import catalogue_data
 from wijkwijs.monitoring.cbs_formats import ParseError, Row, read_cbs
@@ -311,26 +311,27 @@ STORED_ATTRIBUTES = (COMPARABLE_ATTRIBUTE,)
 def _store_attributes(rows: list[Row], source: Source, area_ids: dict[str, int]) -> None:
     """Keep the stored text attributes of ``rows`` (CBS '.' or empty: nothing to keep); a
     re-import changes nothing."""
-    wanted = {
-        (r.code, r.period, key): value
-        for r in rows for key in STORED_ATTRIBUTES
-        if (value := r.attributes.get(key, "").strip()) and value != "."
-    }
+    wanted: dict[tuple[str, str], dict[int, str]] = {}  # (key, period) -> area id -> value
+    for key in STORED_ATTRIBUTES:
+        for r in rows:
+            value = r.attributes.get(key, "").strip()
+            if value and value != ".":
+                wanted.setdefault((key, r.period), {})[area_ids[r.code]] = value
     if not wanted:
         return
-    stored = AreaAttribute.objects.filter(key__in=STORED_ATTRIBUTES, period__in={p for _, p, _ in wanted})
-    existing = {(a, p, k): (pk, v) for pk, a, p, k, v in stored.values_list("pk", "area_id", "period", "key", "value")}
-    fresh: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    stored = AreaAttribute.objects.filter(key__in=STORED_ATTRIBUTES, period__in={p for _, p in wanted})
+    existing = {(k, p, a): (pk, v) for pk, a, p, k, v in stored.values_list("pk", "area_id", "period", "key", "value")}
     changed = []
-    for (code, period, key), value in wanted.items():
-        old = existing.get((area_ids[code], period, key))
-        if old is None:
-            fresh.setdefault((key, period), []).append((area_ids[code], value))
-        elif old[1] != value:
-            changed.append(AreaAttribute(pk=old[0], value=value, source=source))
-    for (key, period), cells in sorted(fresh.items()):  # in the order of the unique (key, period, area)
-        cells.sort()
-        insert_rows(AreaAttribute, ["area", "value"], cells, constants={"key": key, "period": period, "source": source.pk})
+    for (key, period), values in sorted(wanted.items()):  # new ones in the order of the unique (key, period, area)
+        fresh = sorted(values)
+        if existing:
+            olds = [existing.get((key, period, a)) for a in fresh]
+            changed.extend(AreaAttribute(pk=old[0], value=values[a], source=source) for a, old in zip(fresh, olds, strict=True)
+                           if old is not None and old[1] != values[a])
+            fresh = [a for a, old in zip(fresh, olds, strict=True) if old is None]
+        if fresh:
+            insert_columns(AreaAttribute, {"area": fresh, "value": [values[a] for a in fresh]},
+                           constants={"key": key, "period": period, "source": source.pk})
     AreaAttribute.objects.bulk_update(changed, ["value", "source"], batch_size=1000)
 
 

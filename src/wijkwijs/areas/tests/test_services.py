@@ -141,3 +141,15 @@ def test_assignments_come_from_area_parents_and_clusters():
     assert {"coordinator", "alderman", "area_manager", "council"} <= roles
     assert "beheer" not in roles
     assert "beheer" in {a.role for a in selectors.area_assignments(area, public_only=False)}
+
+
+def test_areas_ensure_returns_the_id_of_every_area_of_its_rows(now):
+    rows = [{"code": "BU08289901", "name": "Nieuwe buurt"}, {"code": "WK082899", "name": "Nieuwe wijk"},
+            {"code": "wk082800 ", "name": "Centrum"}]
+    result = services.areas_ensure(rows=rows, source="test", actor=None, now=now)
+    assert result.ids == dict(Area.objects.filter(code__in=["BU08289901", "WK082899", "WK082800"]).values_list("code", "pk"))
+    assert result.created_codes == {"BU08289901", "WK082899"} and result.created == 2
+    assert Area.objects.get(code="BU08289901").parent.code == "WK082899"
+    events = AuditEvent.objects.filter(action="area.created", object_id__in=[str(result.ids[c]) for c in result.created_codes])
+    assert sorted(e.object_repr for e in events) == ["Nieuwe buurt (BU08289901)", "Nieuwe wijk (WK082899)"]
+    assert all(e.data == {"source": "test"} and e.actor_label == "systeem" for e in events)

@@ -70,6 +70,18 @@ def test_the_boundary_change_flag_is_kept_per_area_and_year(now):
     assert flags() == expected and set(AreaAttribute.objects.values_list("pk", flat=True)) == pks
 
 
+def test_a_changed_boundary_change_flag_is_updated_in_place(tmp_path, now):
+    changed = tmp_path / "kwb_2024_changed.csv"
+    text = OSS.read_text()
+    assert "2024,WK082800,Centrum,Oss,Wijk,1," in text
+    changed.write_text(text.replace("2024,WK082800,Centrum,Oss,Wijk,1,", "2024,WK082800,Centrum,Oss,Wijk,2,"))
+    before = dict(AreaAttribute.objects.values_list("area__code", "pk"))
+    cbs_import(paths=[changed], actor=None, now=now)
+    after = dict(AreaAttribute.objects.values_list("area__code", "value"))
+    assert after["WK082800"] == "2" and dict(AreaAttribute.objects.values_list("area__code", "pk")) == before
+    assert all(v == "1" for code, v in after.items() if code != "WK082800")
+
+
 def test_reimport_is_a_no_op(now):
     summary = cbs_import(paths=[OSS], actor=None, now=now)
     assert summary.added == 0 and summary.changed == 0 and summary.unchanged == 130 * 16

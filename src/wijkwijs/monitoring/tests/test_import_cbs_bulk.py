@@ -104,7 +104,6 @@ def test_a_failure_while_storing_changes_nothing_and_leaves_gc_on(monkeypatch, n
             return real(model, *args, **kw)
         return insert
 
-    monkeypatch.setattr(services, "insert_rows", fail_on_the_third(services.insert_rows))
     monkeypatch.setattr(services, "insert_columns", fail_on_the_third(services.insert_columns))
     events = AuditEvent.objects.count()
     with pytest.raises(RuntimeError):
