@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wijkwijs.accounts.models import Department
-from wijkwijs.core.api import Pagination
+from wijkwijs.core.api import FlatSerializer, Pagination
 from wijkwijs.core.clock import now
 from wijkwijs.core.errors import NotFound
 from wijkwijs.intake import ratelimit, routing, selectors, services, stats, taxonomy
@@ -44,7 +44,7 @@ class PublicStatusSerializer(serializers.Serializer):
     answers = serializers.ListField(child=serializers.DictField())
 
 
-class SubmittedSerializer(serializers.Serializer):
+class SubmittedSerializer(FlatSerializer):
     """What the submitter gets back: the tracking code and what happens next (no personal data)."""
 
     trackingCode = serializers.CharField(source="tracking_code")
@@ -61,7 +61,7 @@ class SubmittedSerializer(serializers.Serializer):
         return f"/api/v1/intake/status/{obj.tracking_code}"
 
 
-class SubmitSerializer(serializers.Serializer):
+class SubmitSerializer(FlatSerializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
     description = serializers.CharField(max_length=5000)
     subject = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

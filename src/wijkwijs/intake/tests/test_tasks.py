@@ -57,3 +57,33 @@ def test_other_backends_enqueue_after_commit(django_capture_on_commit_callbacks)
     callbacks[0]()  # the immediate backend runs the task
     item.refresh_from_db()
     assert item.processed_at is not None
+
+
+def test_the_task_row_is_the_one_the_library_writes(db_backend):
+    from django.db.models.signals import post_save
+    from django_tasks.signals import task_enqueued
+
+    seen = []
+
+    def on_enqueued(sender, task_result, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(("enqueued", task_result.id, task_result.args, task_result.task.module_path))
+
+    def on_saved(sender, instance, created, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(("saved", str(instance.id), created))
+
+    task_enqueued.connect(on_enqueued)
+    post_save.connect(on_saved, sender=DBTaskResult)
+    try:
+        with transaction.atomic():
+            ours_item = _submit()
+        theirs = process_item.enqueue(ours_item.pk)  # the library's own enqueue (outside the item's transaction)
+    finally:
+        task_enqueued.disconnect(on_enqueued)
+        post_save.disconnect(on_saved, sender=DBTaskResult)
+    ours, lib = DBTaskResult.objects.exclude(pk=theirs.id).get(), DBTaskResult.objects.get(pk=theirs.id)
+    fields = [f.attname for f in DBTaskResult._meta.concrete_fields if f.attname not in ("id", "enqueued_at")]
+    assert {f: getattr(ours, f) for f in fields} == {f: getattr(lib, f) for f in fields}
+    assert ours.enqueued_at is not None and ours.run_after == lib.run_after
+    assert ours.task_result.args == [ours_item.pk] and ours.task_result.task.module_path == process_item.module_path
+    ours_id = str(ours.id)
+    assert seen[:2] == [("saved", ours_id, True), ("enqueued", ours_id, [ours_item.pk], process_item.module_path)]
