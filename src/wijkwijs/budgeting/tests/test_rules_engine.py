@@ -288,3 +288,38 @@ def test_collapse_from_ballots_equals_collapse(votes: list[dict[int, int]]) -> N
         assert list(got.sup[j]) == list(want.sup[j])
         assert list(got.w[j]) == list(want.w[j])
         assert list(got.cnt[j]) == list(want.cnt[j])
+
+
+def _assert_same_types(got: voter_types.VoterTypes, want: voter_types.VoterTypes) -> None:
+    assert got.nt == want.nt and list(got.mult) == list(want.mult)
+    for x, y in ((got.sup, want.sup), (got.w, want.w), (got.cnt, want.cnt)):
+        assert len(x) == len(y)
+        for a, b in zip(x, y, strict=True):
+            assert a.dtype == b.dtype and list(a) == list(b)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(1, 3000), st.integers(1, 60), st.integers(0, 2**32 - 1))
+def test_compiled_collapse_on_large_profiles(n: int, m: int, seed: int) -> None:
+    """The compiled one-pass collapse (counting sorts, verified hash table) gives the types
+    of the NumPy per-project collapse on large random profiles with many repeated ballots
+    (hash hits), long ballots in any order and zero weights."""
+    rng = np.random.default_rng(seed)
+    pool = [rng.choice(m, size=rng.integers(0, m + 1), replace=False) for _ in range(max(1, n // 4))]
+    ptr, proj, weight = [0], [], []
+    for _ in range(n):
+        b = pool[rng.integers(len(pool))] if rng.random() < 0.7 else rng.choice(
+            m, size=rng.integers(0, m + 1), replace=False)
+        b = rng.permutation(b)
+        w = rng.integers(0, 3, size=len(b)) if rng.random() < 0.5 else np.ones(len(b), dtype=np.int64)
+        proj.extend(b.tolist())
+        weight.extend(w.tolist())
+        ptr.append(len(proj))
+    proj_a, weight_a = np.array(proj, dtype=np.int64), np.array(weight, dtype=np.int64)
+    voter = np.repeat(np.arange(n), np.diff(ptr))
+    keep = weight_a > 0
+    sup = [voter[keep & (proj_a == j)] for j in range(m)]
+    wts = [weight_a[keep & (proj_a == j)] for j in range(m)]
+    want = collapse(n, sup, wts)
+    got = voter_types.collapse_ballots(n, m, np.array(ptr), proj_a.astype(np.int32), weight_a)
+    _assert_same_types(got, want)
