@@ -14,7 +14,7 @@ from wijkwijs.budgeting.rules.base import (
     build_profile,
     entry_weights,
     fmt_money,
-    fmt_scaled,
+    fmt_scaled_many,
     make_result,
     project_totals,
     register,
@@ -62,10 +62,16 @@ def explain_mes(instance: PBInstance, engine: MesEngine, run: MesRun) -> dict[st
     expl: dict[str, ProjectExplanation] = {}
     for r, rnd in enumerate(run.rounds):
         pid = instance.project_ids[rnd.project]
-        payers = sum(n for _, n in rnd.payments)
         scale = rnd.scale  # 1: exact rationals; else integer numerators over ``scale``
-        pays = [(fmt_money(a) if scale == 1 else fmt_scaled(a, scale), n) for a, n in rnd.payments]
-        text = ", ".join(f"{n} x {a}" for a, n in pays)
+        amounts = [a for a, _ in rnd.payments]
+        counts = [n for _, n in rnd.payments]
+        payers = sum(counts)
+        texts = [fmt_money(a) for a in amounts] if scale == 1 else fmt_scaled_many(amounts, scale)
+        pays = list(zip(texts, counts, strict=True))
+        flat: list[Any] = [None] * (2 * len(pays))
+        flat[0::2] = counts
+        flat[1::2] = texts
+        text = ", ".join(["%d x %s"] * len(pays)) % tuple(flat)
         expl[pid] = ProjectExplanation(
             pid,
             True,

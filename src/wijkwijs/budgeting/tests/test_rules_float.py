@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wijkwijs.budgeting.rules import mes_float
-from wijkwijs.budgeting.rules.base import fmt_money, fmt_scaled
+from wijkwijs.budgeting.rules.base import fmt_money, fmt_scaled, fmt_scaled_many
 from wijkwijs.budgeting.rules.mes_engine import MesEngine, MesRun
 
 ballots = st.lists(
@@ -109,3 +109,58 @@ def test_wrong_float_poor_set_falls_back_to_the_exact_loop(monkeypatch: pytest.M
 @given(st.integers(0, 10**40), st.integers(1, 10**30))
 def test_scaled_amounts_format_like_fmt_money(num: int, scale: int) -> None:
     assert fmt_scaled(num, scale) == fmt_money(Fraction(num, scale))
+
+
+def _edge_amounts(scale: int, rng: np.random.Generator) -> list[int]:
+    """Amounts on and next to whole numbers and half cents over ``scale``, and random ones."""
+    out = [0, 1, scale, 2 * scale, scale - 1, scale + 1]
+    for _ in range(20):
+        cents = int(rng.integers(0, 10**6))
+        on = (2 * cents + 1) * scale // 200  # just below or on a half cent
+        whole = int(rng.integers(0, 10**4)) * scale
+        out += [on - 1, on, on + 1, whole - 1, whole, whole + 1, int(rng.integers(0, 2**62)) % (10**4 * scale)]
+    return [a for a in out if a >= 0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 10**30), st.integers(0, 2**32 - 1), st.lists(st.integers(0, 10**40), max_size=30))
+def test_fmt_scaled_many_is_fmt_scaled(scale: int, seed: int, extra: list[int]) -> None:
+    """The vectorised formatting gives fmt_scaled's text for every amount, including whole
+    numbers, exact half cents and their neighbours (scales divisible by 200 make them exact)."""
+    rng = np.random.default_rng(seed)
+    for s in (scale, 200 * scale, 2**60 * scale):
+        nums = _edge_amounts(s, rng) + extra
+        assert fmt_scaled_many(nums, s) == [fmt_scaled(a, s) for a in nums]
+
+
+def test_fmt_scaled_many_falls_back_where_floats_do_not_reach() -> None:
+    big = 2**1001
+    for nums, scale in (([3 * big // 7] * 10, big), ([2**1005, 1] * 5, 3), ([-5, 7] * 5, 3),
+                        ([10**20] * 9, 1), ([], 5), ([1, 2], 3)):
+        assert fmt_scaled_many(nums, scale) == [fmt_scaled(a, scale) for a in nums]
+
+
+@pytest.mark.parametrize("name", ["Netherlands_Amsterdam_309.pb", "Poland_Warszawa_2023_Bialoleka.pb"])
+def test_mes_explanations_keep_their_text(name: str) -> None:
+    """Every bought project's explanation (reason and payments) is the text the one-by-one
+    formatting gives."""
+    from pathlib import Path
+
+    from wijkwijs.budgeting.rules import read_pb
+    from wijkwijs.budgeting.rules.mes_rules import explain_mes, pabutools_engine
+
+    path = Path("/work/shared/data/pabulib") / name
+    if not path.exists():
+        pytest.skip("shared pabulib data not available")
+    inst = read_pb(path)
+    engine = pabutools_engine(inst)
+    run = engine.run(inst.budget / inst.num_voters)
+    expl = explain_mes(inst, engine, run)
+    for r, rnd in enumerate(run.rounds):
+        pays = [(fmt_scaled(a, rnd.scale), n) for a, n in rnd.payments]
+        payers = sum(n for _, n in pays)
+        text = ", ".join(f"{n} x {a}" for a, n in pays)
+        e = expl[inst.project_ids[rnd.project]]
+        assert e.payments == pays and e.payers == payers
+        assert e.reason == (f"bought in round {r + 1} (per-voter budget "
+                            f"{fmt_money(run.budget_per_voter)}): {payers} supporters paid {text}")
