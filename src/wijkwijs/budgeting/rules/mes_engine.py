@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from wijkwijs.budgeting.rules.voter_types import VoterTypes, collapse
+from wijkwijs.budgeting.rules.voter_types import VoterTypes, _jit, collapse
 
 try:  # gmpy2 (as pabutools uses) is ~10x faster than fractions; results are identical
     from gmpy2 import mpq as Q
@@ -112,15 +112,16 @@ class MesEngine:
         return self._flat
 
     def overlap(self, j: int) -> np.ndarray:
-        """Boolean mask of projects sharing at least one supporter with ``j``."""
+        """Boolean mask of projects sharing at least one supporter with ``j``: the OR of
+        its supporter types' project bitsets (one row of 64-bit words per type)."""
         row = self._overlap.get(j)
         if row is None:
             if self._member is None:
-                member = np.zeros((self.nt, len(self.costs)), dtype=bool)
-                for k in self.candidates:
-                    member[self.sup[k], k] = True
-                self._member = member
-            row = self._member[self.sup[j]].any(axis=0)
+                f = self.flat()
+                cand = np.zeros(len(self.costs), dtype=np.bool_)
+                cand[self.candidates] = True
+                self._member = _type_bits(self.nt, f.ptr, f.sup, cand)
+            row = _bits_or(self._member, self.sup[j], len(self.costs))
             self._overlap[j] = row
         return row
 
@@ -326,3 +327,32 @@ class MesEngine:
             rnd += 1
         return result
 
+
+
+@_jit
+def _type_bits(nt: int, ptr: np.ndarray, sup: np.ndarray, cand: np.ndarray) -> np.ndarray:
+    """Per voter type the bitset (``ceil(m / 64)`` words) of the candidate projects it
+    supports (projects in CSR ``ptr`` / ``sup``)."""
+    m = len(ptr) - 1
+    bits = np.zeros((nt, (m + 63) // 64), dtype=np.uint64)
+    for k in range(m):
+        if cand[k]:
+            word = k >> 6
+            bit = np.uint64(1) << np.uint64(k & 63)
+            for i in range(ptr[k], ptr[k + 1]):
+                bits[sup[i], word] |= bit
+    return bits
+
+
+@_jit
+def _bits_or(bits: np.ndarray, types: np.ndarray, m: int) -> np.ndarray:
+    """The projects (boolean mask) in the union of ``types``' bitsets."""
+    nw = bits.shape[1]
+    acc = np.zeros(nw, dtype=np.uint64)
+    for t in types:
+        for x in range(nw):
+            acc[x] |= bits[t, x]
+    out = np.zeros(m, dtype=np.bool_)
+    for k in range(m):
+        out[k] = (acc[k >> 6] >> np.uint64(k & 63)) & np.uint64(1) != 0
+    return out

@@ -323,3 +323,22 @@ def test_compiled_collapse_on_large_profiles(n: int, m: int, seed: int) -> None:
     want = collapse(n, sup, wts)
     got = voter_types.collapse_ballots(n, m, np.array(ptr), proj_a.astype(np.int32), weight_a)
     _assert_same_types(got, want)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 400), st.integers(1, 140), st.integers(0, 2**32 - 1))
+def test_overlap_bitsets_equal_the_membership_matrix(n: int, m: int, seed: int) -> None:
+    """``MesEngine.overlap`` (OR of per-type project bitsets, several words when m > 64) is
+    the set of candidate projects sharing a supporter with ``j``."""
+    rng = np.random.default_rng(seed)
+    votes = [dict.fromkeys(rng.choice(m, size=rng.integers(0, min(m, 8) + 1), replace=False).tolist(), 1)
+             for _ in range(n)]
+    sup, wts = _split(votes, m)
+    costs = [Fraction(int(rng.integers(0, 3))) for _ in range(m)]  # some cost 0: no candidates
+    engine = MesEngine(n, costs, sup, wts, list(range(m)), list(range(m)))
+    member = np.zeros((engine.nt, m), dtype=bool)
+    for k in engine.candidates:
+        member[engine.sup[k], k] = True
+    for j in range(m):
+        got = engine.overlap(j)
+        assert got.dtype == np.bool_ and list(got) == list(member[engine.sup[j]].any(axis=0))
