@@ -326,7 +326,8 @@ class FloatMes:
                 amount = qn * w
                 if amount > 0:
                     payments[amount] = payments.get(amount, 0) + int(byw[w])
-        return sorted(payments.items(), key=lambda x: -x[0]), self.L
+        # amounts are distinct (dict keys): sorting the pairs, descending, orders by amount
+        return sorted(payments.items(), reverse=True), self.L
 
     # -- the rule ------------------------------------------------------------------------
     def _ensure(self, j: int) -> bool:

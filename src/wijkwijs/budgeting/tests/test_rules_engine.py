@@ -342,3 +342,22 @@ def test_overlap_bitsets_equal_the_membership_matrix(n: int, m: int, seed: int) 
     for j in range(m):
         got = engine.overlap(j)
         assert got.dtype == np.bool_ and list(got) == list(member[engine.sup[j]].any(axis=0))
+
+
+@settings(max_examples=40, deadline=None)
+@given(ballots)
+def test_engine_per_project_sums_and_extremes(votes: list[dict[int, int]]) -> None:
+    """The engine's per-project figures (computed in one pass over the concatenated lists)
+    are those of each project's own arrays; projects without supporters included."""
+    m = 7  # projects 5 and 6 never have supporters
+    sup, wts = _split(votes, m)
+    engine = MesEngine(len(votes), [Fraction(1)] * m, sup, wts, list(range(m)), list(range(m)))
+    for j in range(m):
+        w, c = engine.w[j], engine.mult[j]
+        assert engine.unit[j] is bool(len(w) == 0 or (w.min() == 1 and w.max() == 1))
+        assert engine.wtot[j] == int((w * c).sum()) and type(engine.wtot[j]) is int
+        assert engine.ncount[j] == int(c.sum())
+        assert engine.wmax_j[j] == (int(w.max()) if len(w) else 0)
+        assert list(engine.multf[j]) == list(c.astype(np.float64)) and engine.multf[j].dtype == np.float64
+        assert list(engine.wf[j]) == list(w.astype(np.float64)) and engine.wf[j].dtype == np.float64
+    assert engine.wmax == max([int(w.max()) for w in engine.w if len(w)] + [1]) + 1
