@@ -46,6 +46,7 @@ which its check ran, as in the exact engine.
 from __future__ import annotations
 
 import math
+import operator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -119,8 +120,8 @@ class FloatMes:
         self.qep.append(self.E)
         return f
 
-    def _pattern_sum(self, types: np.ndarray, cnt: np.ndarray) -> tuple[int, list[list[int]]]:
-        """Exact sum of ``cnt * budget * L`` over ``types``, and the [budget * L, voters] of
+    def _pattern_sum(self, types: np.ndarray, cnt: np.ndarray) -> tuple[int, list[tuple[int, int]]]:
+        """Exact sum of ``cnt * budget * L`` over ``types``, and the (budget * L, voters) of
         their patterns with money left."""
         if len(types) == 0:
             return 0, []
@@ -128,19 +129,15 @@ class FloatMes:
         if len(p) > 64:  # voters per pattern by one bincount over all patterns
             per = np.bincount(p, weights=cnt, minlength=ZERO + 1)
             per[ZERO] = 0
-            uniq = np.flatnonzero(per)
-            counts = per[uniq].astype(np.int64).tolist()
-            nodes = uniq.tolist()
+            nodes = np.flatnonzero(per)
+            counts = per[nodes].astype(np.int64).tolist()
         else:
             uq, inv = np.unique(p, return_inverse=True)
-            counts = np.bincount(inv.ravel(), weights=cnt).astype(np.int64).tolist()
-            nodes = uq.tolist()
-        arr = np.asarray(nodes, dtype=np.int64)
-        keep = arr != ZERO
-        vals = self.nums(arr[keep]).tolist()
-        cnts = [k for k, ok in zip(counts, keep.tolist(), strict=True) if ok]
-        total = sum(v * k for v, k in zip(vals, cnts, strict=True))
-        return total, [[v, k] for v, k in zip(vals, cnts, strict=True)]
+            keep = uq != ZERO
+            nodes = uq[keep]
+            counts = np.bincount(inv.ravel(), weights=cnt).astype(np.int64)[keep].tolist()
+        vals = self.nums(nodes).tolist()
+        return sum(map(operator.mul, vals, counts)), list(zip(vals, counts, strict=True))
 
     # -- prices --------------------------------------------------------------------------
     def money_margin(self, j: int) -> float:
