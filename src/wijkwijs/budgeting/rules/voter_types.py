@@ -11,10 +11,13 @@ Faster, and still exact: every voter's code sequence gets a 64-bit polynomial fi
 for entry, those of the first voter of her group (one vectorised comparison). Only if a
 fingerprint collision shows up (never seen; about ``n**2 / 2**64``) does the ``dict`` path run.
 Both give the same type ids (numbered in order of their first voter).
-:func:`collapse_ballots` (what the MES rules call, straight from the CSR ballots) does the
-same in one compiled (Numba) pass: counting sorts instead of NumPy's radix passes, and an
-open-addressing table on the fingerprint whose every hit is verified entry for entry (a
-collision only costs another probe), so there is no fallback path; same type ids again.
+:func:`collapse_ballots` (what the MES rules call, straight from the CSR ballots) is
+compiled (Numba) and needs no sorting: a voter's fingerprint is an order-free sum of her
+entries' hashes, and an open-addressing table on it has every hit verified against the
+type's first voter (same entries as a set, marked in a per-project scratch row), so a
+collision only costs another probe and there is no fallback. Ballots naming a project twice
+(where sets would not do) take a compiled version of the sorted route (counting sorts);
+same type ids again.
 """
 
 from __future__ import annotations
@@ -83,10 +86,10 @@ def _jit(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @_jit
-def _ballot_types(n: int, m: int, ptr: np.ndarray, proj: np.ndarray, wt: np.ndarray
+def _ballot_types_sorted(n: int, m: int, ptr: np.ndarray, proj: np.ndarray, wt: np.ndarray
                   ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Types from CSR ballots in one pass: every voter's positive entries sorted stably by
-    project, types found with an open-addressing hash table on a 64-bit fingerprint whose
+    """Types from CSR ballots (the general case: ballots may name a project twice): every
+    voter's positive entries sorted stably by project, types found with an open-addressing hash table on a 64-bit fingerprint whose
     hits are *verified* entry for entry against the type's first voter (exact: a
     fingerprint collision only costs a further probe), numbered in order of first voter.
     Returns ``nt``, voters per type (first ``nt``), and per project (CSR ``pptr``) the
@@ -182,6 +185,107 @@ def _ballot_types(n: int, m: int, ptr: np.ndarray, proj: np.ndarray, wt: np.ndar
                 k += 1
         pptr[j + 1] = k
     return nt, mult, pptr, sup[:k], wts[:k]
+
+
+@_jit
+def _mix(p: int, w: int) -> np.uint64:
+    """64-bit hash of one (project, weight) entry (splitmix64 finaliser)."""
+    x = np.uint64(p) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(w)
+    x ^= x >> np.uint64(31)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    return x
+
+
+@_jit
+def _ballot_types(n: int, m: int, ptr: np.ndarray, proj: np.ndarray, wt: np.ndarray
+                  ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Types from CSR ballots, no sorting: a voter's fingerprint is the wrapping sum of
+    her entries' hashes (order-free), types are found with an open-addressing hash table
+    whose every hit is *verified* against the type's first voter (same number of entries,
+    and every entry found among the first voter's, marked in a per-project scratch row:
+    exact, a collision only costs a further probe), numbered in order of first voter.
+    Ballots naming a project twice go to :func:`_ballot_types_sorted` (set comparison
+    would not do). Returns ``nt``, voters per type (first ``nt``), and per project (CSR
+    ``pptr``) the supporter types, ascending, with their weights."""
+    seen = np.full(m, -1, dtype=np.int64)
+    fp = np.empty(n, dtype=np.uint64)
+    length = np.zeros(n, dtype=np.int64)
+    for v in range(n):
+        h = np.uint64(0)
+        k = 0
+        for e in range(ptr[v], ptr[v + 1]):
+            if wt[e] > 0:
+                p = proj[e]
+                if seen[p] == v:
+                    return _ballot_types_sorted(n, m, ptr, proj, wt)
+                seen[p] = v
+                h += _mix(p, wt[e])
+                k += 1
+        h += np.uint64(k) * np.uint64(0xD6E8FEB86659FD93)
+        h ^= h >> np.uint64(32)
+        fp[v] = h
+        length[v] = k
+    size = 1
+    while size < 2 * n:
+        size *= 2
+    mask = np.uint64(size - 1)
+    slot_voter = np.full(size, -1, dtype=np.int64)
+    type_of = np.empty(n, dtype=np.int64)
+    first = np.empty(n, dtype=np.int64)
+    mult = np.zeros(n, dtype=np.int64)
+    mark = np.zeros(m, dtype=np.int64)  # weight + 1 of the first voter's entries
+    nt = 0
+    for v in range(n):
+        h = fp[v]
+        idx = (h * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(11) & mask
+        while True:
+            u = slot_voter[idx]
+            if u < 0:  # a new type
+                slot_voter[idx] = v
+                type_of[v] = nt
+                first[nt] = v
+                mult[nt] = 1
+                nt += 1
+                break
+            if fp[u] == h and length[u] == length[v]:
+                for e in range(ptr[u], ptr[u + 1]):
+                    if wt[e] > 0:
+                        mark[proj[e]] = wt[e] + 1
+                same = True
+                for e in range(ptr[v], ptr[v + 1]):
+                    if wt[e] > 0 and mark[proj[e]] != wt[e] + 1:
+                        same = False
+                        break
+                for e in range(ptr[u], ptr[u + 1]):
+                    mark[proj[e]] = 0
+                if same:
+                    t = type_of[u]
+                    type_of[v] = t
+                    mult[t] += 1
+                    break
+            idx = (idx + np.uint64(1)) & mask
+    # per project: the first voters' entries, in voter (= type) order
+    pptr = np.zeros(m + 1, dtype=np.int64)
+    for t in range(nt):
+        u = first[t]
+        for e in range(ptr[u], ptr[u + 1]):
+            if wt[e] > 0:
+                pptr[proj[e] + 1] += 1
+    for j in range(m):
+        pptr[j + 1] += pptr[j]
+    fill = pptr[:m].copy()
+    sup = np.empty(pptr[m], dtype=np.int64)
+    wts = np.empty(pptr[m], dtype=np.int64)
+    for t in range(nt):
+        u = first[t]
+        for e in range(ptr[u], ptr[u + 1]):
+            if wt[e] > 0:
+                j = proj[e]
+                sup[fill[j]] = t
+                wts[fill[j]] = wt[e]
+                fill[j] += 1
+    return nt, mult, pptr, sup, wts
 
 
 def _small(keys: np.ndarray, bound: int) -> np.ndarray:

@@ -361,3 +361,19 @@ def test_engine_per_project_sums_and_extremes(votes: list[dict[int, int]]) -> No
         assert list(engine.multf[j]) == list(c.astype(np.float64)) and engine.multf[j].dtype == np.float64
         assert list(engine.wf[j]) == list(w.astype(np.float64)) and engine.wf[j].dtype == np.float64
     assert engine.wmax == max([int(w.max()) for w in engine.w if len(w)] + [1]) + 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2)), max_size=5), min_size=1, max_size=30))
+def test_collapse_ballots_naming_a_project_twice(votes: list[list[tuple[int, int]]]) -> None:
+    """Ballots that name a project twice (the sorted path: entries compared in order, not
+    as sets) give the types of the per-project collapse of the same entries."""
+    m = 4
+    ptr = np.cumsum([0] + [len(b) for b in votes])
+    entries = [(v, j, w) for v, b in enumerate(votes) for j, w in b]
+    sup = [np.array([v for v, j, w in entries if j == p and w > 0], dtype=np.int64) for p in range(m)]
+    wts = [np.array([w for v, j, w in entries if j == p and w > 0], dtype=np.int64) for p in range(m)]
+    want = collapse(len(votes), sup, wts)
+    got = voter_types.collapse_ballots(len(votes), m, ptr, np.array([j for _, j, _ in entries], dtype=np.int64),
+                                       np.array([w for _, _, w in entries], dtype=np.int64))
+    _assert_same_types(got, want)
