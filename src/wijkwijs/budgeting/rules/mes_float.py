@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from wijkwijs.budgeting.rules.mes_engine import TOL, MesRound, MesRun, Q
+from wijkwijs.budgeting.rules.mes_pay import pay_rich
 
 if TYPE_CHECKING:
     from wijkwijs.budgeting.rules.mes_engine import MesEngine
@@ -278,26 +279,11 @@ class FloatMes:
             self.fb[pt] = 0.0
             self.pat[pt] = ZERO
         rich = ~poor
-        rt = sup[rich]
-        if len(rt):
+        if len(pt) < len(sup):
             wr = e.w[j][rich]
-            qx = float(q)
-            self.fb[rt] -= qx * wr
-            if e.unit[j]:
-                key = self.pat[rt]
-            else:
-                key = self.pat[rt] * e.wmax + wr
             base = len(self.par)
-            span = base * (1 if e.unit[j] else e.wmax)
-            if span <= 8 * len(key) + 4096:  # distinct keys by a bitmap (sorted, as np.unique)
-                mark = np.zeros(span, dtype=bool)
-                mark[key] = True
-                uniq = np.flatnonzero(mark)
-                ids = np.cumsum(mark) - 1
-                self.pat[rt] = base + ids[key]
-            else:
-                uniq, inv = np.unique(key, return_inverse=True)
-                self.pat[rt] = base + inv.ravel()
+            # fb -= q w and new patterns (distinct keys, ascending, from base): compiled
+            uniq = pay_rich(sup, poor, e.w[j], e.unit[j], e.wmax, float(q), self.fb, self.pat, base)
             if e.unit[j]:
                 parents = uniq.tolist()
                 weights = [1] * len(parents)

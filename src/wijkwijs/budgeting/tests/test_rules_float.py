@@ -164,3 +164,39 @@ def test_mes_explanations_keep_their_text(name: str) -> None:
         assert e.payments == pays and e.payers == payers
         assert e.reason == (f"bought in round {r + 1} (per-voter budget "
                             f"{fmt_money(run.budget_per_voter)}): {payers} supporters paid {text}")
+
+
+def _pay_rich_numpy(sup, poor, w, unit, wmax, q, fb, pat, base):  # type: ignore[no-untyped-def]
+    """The NumPy steps the compiled ``pay_rich`` replaces (reference)."""
+    rich = ~poor
+    rt, wr = sup[rich], w[rich]
+    fb[rt] -= q * wr
+    key = pat[rt] if unit else pat[rt] * wmax + wr
+    uniq, inv = np.unique(key, return_inverse=True)
+    pat[rt] = base + inv.ravel()
+    return uniq
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 300), st.integers(1, 5000), st.booleans(), st.integers(0, 2**32 - 1))
+def test_pay_rich_is_the_numpy_payment(n: int, base: int, unit: bool, seed: int) -> None:
+    """Float budgets, new pattern ids and distinct keys as the NumPy steps give them, on
+    both the bitmap (small pattern range) and the sorting route (large range)."""
+    from wijkwijs.budgeting.rules.mes_pay import pay_rich
+
+    rng = np.random.default_rng(seed)
+    nt = n + int(rng.integers(0, 50))
+    sup = np.sort(rng.choice(nt, size=n, replace=False)).astype(np.int64)
+    poor = rng.random(n) < 0.3
+    wmax = 4
+    w = np.ones(n, dtype=np.int64) if unit else rng.integers(1, wmax, size=n).astype(np.int64)
+    pat0 = rng.integers(0, base, size=nt).astype(np.int64)
+    fb0 = rng.random(nt) * 10
+    q = float(rng.random())
+    fb1, pat1 = fb0.copy(), pat0.copy()
+    fb2, pat2 = fb0.copy(), pat0.copy()
+    got = pay_rich(sup, poor, w, unit, wmax, q, fb1, pat1, base)
+    want = _pay_rich_numpy(sup, poor, w, unit, wmax, q, fb2, pat2, base)
+    assert list(got) == list(want)
+    assert list(pat1) == list(pat2)
+    assert fb1.tobytes() == fb2.tobytes()  # the same float operations, bit for bit
