@@ -78,6 +78,42 @@ def fmt_scaled(num: int, scale: int) -> str:
     return str(num // scale) if num % scale == 0 else f"{num / scale:.2f}"
 
 
+_FLOAT_OK = 2**1000  # numerators and scales below this convert to float without overflow
+
+
+def fmt_scaled_many(nums: list[int], scale: int) -> list[str]:
+    """``[fmt_scaled(a, scale) for a in nums]``, vectorised (the same text).
+
+    Every amount goes through floats once: ``y = float(a) / float(scale)`` is within
+    ``4 u |a / scale|`` (``u = 2**-53``) of the correctly rounded ``a / scale`` that
+    :func:`fmt_scaled` formats. Where ``100 y`` is clearly away from every half cent
+    (relative gap above ``1e-11``, far beyond that error), both round to the same cent ``k``
+    (``rint(100 y)``), and no whole-number amount can be there, so the text is
+    ``k // 100 . k % 100``; amounts near a half cent or a whole number, negative, huge, or
+    with integers too large for floats are formatted one by one by :func:`fmt_scaled`."""
+    k = len(nums)
+    if k == 0:
+        return []
+    if k < 8 or scale >= _FLOAT_OK or max(nums) >= _FLOAT_OK or min(nums) < 0:
+        return [fmt_scaled(a, scale) for a in nums]
+    y = np.array(nums, dtype=np.float64) / float(scale)
+    t = y * 100.0
+    cents = np.rint(t)
+    frac = t - np.floor(t)
+    tol = 1e-11 * np.maximum(t, 1.0)
+    safe = (np.abs(frac - 0.5) > tol) & (np.abs(t - 100.0 * np.rint(y)) > tol) & (t < 2.0**52)
+    whole, part = np.divmod(np.where(safe, cents, 0.0).astype(np.int64), 100)
+    flat = np.empty(2 * k, dtype=np.int64)
+    flat[0::2] = whole
+    flat[1::2] = part
+    out = ("%d.%02d\0" * k % tuple(flat.tolist())).split("\0")
+    out.pop()
+    if not safe.all():
+        for i in np.flatnonzero(~safe).tolist():
+            out[i] = fmt_scaled(nums[i], scale)
+    return out
+
+
 @dataclass
 class Profile:
     """Per-voter weights: approval 1, cumulative/scoring points, ordinal ``L - rank``.

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from wijkwijs.budgeting.rules.voter_types import VoterTypes, collapse
+from wijkwijs.budgeting.rules.voter_types import VoterTypes, _jit, collapse
 
 try:  # gmpy2 (as pabutools uses) is ~10x faster than fractions; results are identical
     from gmpy2 import mpq as Q
@@ -83,17 +83,35 @@ class MesEngine:
         supporters, weights = self.types.sup, self.types.w
         self.nt = self.types.nt
         self.mult = self.types.cnt
-        self.multf = [m.astype(np.float64) for m in self.mult]
         self.costs = [Q(c.numerator, c.denominator) for c in costs]
         self.fcost = [float(c) for c in costs]
         self.sup = supporters
         self.w = weights
-        self.wf = [w.astype(np.float64) for w in weights]
-        self.unit = [bool(len(w) == 0 or (w.min() == 1 and w.max() == 1)) for w in weights]
-        self.wtot = [int((w * m).sum()) for w, m in zip(weights, self.mult, strict=True)]
-        self.ncount = [int(m.sum()) for m in self.mult]  # voters (not types) per project
-        self.wmax = max([int(w.max()) for w in weights if len(w)] + [1]) + 1
-        self.wmax_j = [int(w.max()) if len(w) else 0 for w in weights]
+        # per-project sums and extremes in one pass over the concatenated lists
+        m = len(supporters)
+        bounds = np.zeros(m + 1, dtype=np.int64)
+        np.cumsum([len(x) for x in supporters], out=bounds[1:])
+        empty = np.zeros(0, dtype=np.int64)
+        w_all = np.concatenate([*weights, empty]).astype(np.int64, copy=False)
+        m_all = np.concatenate([*self.mult, empty]).astype(np.int64, copy=False)
+        wf_all, mf_all = w_all.astype(np.float64), m_all.astype(np.float64)
+        b = bounds.tolist()
+        self.multf = [mf_all[b[j]:b[j + 1]] for j in range(m)]
+        self.wf = [wf_all[b[j]:b[j + 1]] for j in range(m)]
+        full = np.diff(bounds) > 0
+        starts = bounds[:-1][full]
+        wmin, wmax, wtot, ncount = (np.zeros(m, dtype=np.int64) for _ in range(4))
+        if len(starts):
+            wmin[full] = np.minimum.reduceat(w_all, starts)
+            wmax[full] = np.maximum.reduceat(w_all, starts)
+            wtot[full] = np.add.reduceat(w_all * m_all, starts)
+            ncount[full] = np.add.reduceat(m_all, starts)
+        self.unit = [not f or (lo == 1 and hi == 1)
+                     for f, lo, hi in zip(full.tolist(), wmin.tolist(), wmax.tolist(), strict=True)]
+        self.wtot = wtot.tolist()
+        self.ncount = ncount.tolist()  # voters (not types) per project
+        self.wmax = max([int(x) for x in wmax[full]] + [1]) + 1
+        self.wmax_j = wmax.tolist()
         self.candidates = [j for j in candidates if self.costs[j] > 0 and self.wtot[j] > 0]
         self.tie_rank = tie_rank
         self._member: np.ndarray | None = None
@@ -112,15 +130,16 @@ class MesEngine:
         return self._flat
 
     def overlap(self, j: int) -> np.ndarray:
-        """Boolean mask of projects sharing at least one supporter with ``j``."""
+        """Boolean mask of projects sharing at least one supporter with ``j``: the OR of
+        its supporter types' project bitsets (one row of 64-bit words per type)."""
         row = self._overlap.get(j)
         if row is None:
             if self._member is None:
-                member = np.zeros((self.nt, len(self.costs)), dtype=bool)
-                for k in self.candidates:
-                    member[self.sup[k], k] = True
-                self._member = member
-            row = self._member[self.sup[j]].any(axis=0)
+                f = self.flat()
+                cand = np.zeros(len(self.costs), dtype=np.bool_)
+                cand[self.candidates] = True
+                self._member = _type_bits(self.nt, f.ptr, f.sup, cand)
+            row = _bits_or(self._member, self.sup[j], len(self.costs))
             self._overlap[j] = row
         return row
 
@@ -326,3 +345,32 @@ class MesEngine:
             rnd += 1
         return result
 
+
+
+@_jit
+def _type_bits(nt: int, ptr: np.ndarray, sup: np.ndarray, cand: np.ndarray) -> np.ndarray:
+    """Per voter type the bitset (``ceil(m / 64)`` words) of the candidate projects it
+    supports (projects in CSR ``ptr`` / ``sup``)."""
+    m = len(ptr) - 1
+    bits = np.zeros((nt, (m + 63) // 64), dtype=np.uint64)
+    for k in range(m):
+        if cand[k]:
+            word = k >> 6
+            bit = np.uint64(1) << np.uint64(k & 63)
+            for i in range(ptr[k], ptr[k + 1]):
+                bits[sup[i], word] |= bit
+    return bits
+
+
+@_jit
+def _bits_or(bits: np.ndarray, types: np.ndarray, m: int) -> np.ndarray:
+    """The projects (boolean mask) in the union of ``types``' bitsets."""
+    nw = bits.shape[1]
+    acc = np.zeros(nw, dtype=np.uint64)
+    for t in types:
+        for x in range(nw):
+            acc[x] |= bits[t, x]
+    out = np.zeros(m, dtype=np.bool_)
+    for k in range(m):
+        out[k] = (acc[k >> 6] >> np.uint64(k & 63)) & np.uint64(1) != 0
+    return out

@@ -46,11 +46,13 @@ which its check ran, as in the exact engine.
 from __future__ import annotations
 
 import math
+import operator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from wijkwijs.budgeting.rules.mes_engine import TOL, MesRound, MesRun, Q
+from wijkwijs.budgeting.rules.mes_pay import pay_rich
 
 if TYPE_CHECKING:
     from wijkwijs.budgeting.rules.mes_engine import MesEngine
@@ -119,8 +121,8 @@ class FloatMes:
         self.qep.append(self.E)
         return f
 
-    def _pattern_sum(self, types: np.ndarray, cnt: np.ndarray) -> tuple[int, list[list[int]]]:
-        """Exact sum of ``cnt * budget * L`` over ``types``, and the [budget * L, voters] of
+    def _pattern_sum(self, types: np.ndarray, cnt: np.ndarray) -> tuple[int, list[tuple[int, int]]]:
+        """Exact sum of ``cnt * budget * L`` over ``types``, and the (budget * L, voters) of
         their patterns with money left."""
         if len(types) == 0:
             return 0, []
@@ -128,19 +130,15 @@ class FloatMes:
         if len(p) > 64:  # voters per pattern by one bincount over all patterns
             per = np.bincount(p, weights=cnt, minlength=ZERO + 1)
             per[ZERO] = 0
-            uniq = np.flatnonzero(per)
-            counts = per[uniq].astype(np.int64).tolist()
-            nodes = uniq.tolist()
+            nodes = np.flatnonzero(per)
+            counts = per[nodes].astype(np.int64).tolist()
         else:
             uq, inv = np.unique(p, return_inverse=True)
-            counts = np.bincount(inv.ravel(), weights=cnt).astype(np.int64).tolist()
-            nodes = uq.tolist()
-        arr = np.asarray(nodes, dtype=np.int64)
-        keep = arr != ZERO
-        vals = self.nums(arr[keep]).tolist()
-        cnts = [k for k, ok in zip(counts, keep.tolist(), strict=True) if ok]
-        total = sum(v * k for v, k in zip(vals, cnts, strict=True))
-        return total, [[v, k] for v, k in zip(vals, cnts, strict=True)]
+            keep = uq != ZERO
+            nodes = uq[keep]
+            counts = np.bincount(inv.ravel(), weights=cnt).astype(np.int64)[keep].tolist()
+        vals = self.nums(nodes).tolist()
+        return sum(map(operator.mul, vals, counts)), list(zip(vals, counts, strict=True))
 
     # -- prices --------------------------------------------------------------------------
     def money_margin(self, j: int) -> float:
@@ -281,26 +279,11 @@ class FloatMes:
             self.fb[pt] = 0.0
             self.pat[pt] = ZERO
         rich = ~poor
-        rt = sup[rich]
-        if len(rt):
+        if len(pt) < len(sup):
             wr = e.w[j][rich]
-            qx = float(q)
-            self.fb[rt] -= qx * wr
-            if e.unit[j]:
-                key = self.pat[rt]
-            else:
-                key = self.pat[rt] * e.wmax + wr
             base = len(self.par)
-            span = base * (1 if e.unit[j] else e.wmax)
-            if span <= 8 * len(key) + 4096:  # distinct keys by a bitmap (sorted, as np.unique)
-                mark = np.zeros(span, dtype=bool)
-                mark[key] = True
-                uniq = np.flatnonzero(mark)
-                ids = np.cumsum(mark) - 1
-                self.pat[rt] = base + ids[key]
-            else:
-                uniq, inv = np.unique(key, return_inverse=True)
-                self.pat[rt] = base + inv.ravel()
+            # fb -= q w and new patterns (distinct keys, ascending, from base): compiled
+            uniq = pay_rich(sup, poor, e.w[j], e.unit[j], e.wmax, float(q), self.fb, self.pat, base)
             if e.unit[j]:
                 parents = uniq.tolist()
                 weights = [1] * len(parents)
@@ -326,7 +309,8 @@ class FloatMes:
                 amount = qn * w
                 if amount > 0:
                     payments[amount] = payments.get(amount, 0) + int(byw[w])
-        return sorted(payments.items(), key=lambda x: -x[0]), self.L
+        # amounts are distinct (dict keys): sorting the pairs, descending, orders by amount
+        return sorted(payments.items(), reverse=True), self.L
 
     # -- the rule ------------------------------------------------------------------------
     def _ensure(self, j: int) -> bool:

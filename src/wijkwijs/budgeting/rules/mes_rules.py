@@ -14,7 +14,7 @@ from wijkwijs.budgeting.rules.base import (
     build_profile,
     entry_weights,
     fmt_money,
-    fmt_scaled,
+    fmt_scaled_many,
     make_result,
     project_totals,
     register,
@@ -27,18 +27,19 @@ from wijkwijs.budgeting.rules.pabulib_io import PBInstance
 from wijkwijs.budgeting.rules.voter_types import VoterTypes, collapse_ballots
 
 
-def _types(instance: PBInstance) -> tuple[VoterTypes, np.ndarray]:
+def _types(instance: PBInstance, support: bool = True) -> tuple[VoterTypes, np.ndarray | None]:
     """Voter types straight from the ballots (no per-voter profile), and per project the
-    number of voters supporting it."""
+    number of voters supporting it (None when not asked for)."""
     weights, _ = entry_weights(instance)
     types = collapse_ballots(instance.num_voters, instance.num_projects, instance.ballot_ptr,
                              instance.ballot_proj, weights)
-    support = np.bincount(instance.ballot_proj[weights > 0], minlength=instance.num_projects)
-    return types, support
+    if not support:
+        return types, None
+    return types, np.bincount(instance.ballot_proj[weights > 0], minlength=instance.num_projects)
 
 
 def pabutools_engine(instance: PBInstance) -> MesEngine:
-    types, _ = _types(instance)
+    types, _ = _types(instance, support=False)
     names = sorted(range(instance.num_projects), key=lambda j: instance.project_ids[j])
     rank = [0] * instance.num_projects
     for i, j in enumerate(names):
@@ -62,10 +63,16 @@ def explain_mes(instance: PBInstance, engine: MesEngine, run: MesRun) -> dict[st
     expl: dict[str, ProjectExplanation] = {}
     for r, rnd in enumerate(run.rounds):
         pid = instance.project_ids[rnd.project]
-        payers = sum(n for _, n in rnd.payments)
         scale = rnd.scale  # 1: exact rationals; else integer numerators over ``scale``
-        pays = [(fmt_money(a) if scale == 1 else fmt_scaled(a, scale), n) for a, n in rnd.payments]
-        text = ", ".join(f"{n} x {a}" for a, n in pays)
+        amounts = [a for a, _ in rnd.payments]
+        counts = [n for _, n in rnd.payments]
+        payers = sum(counts)
+        texts = [fmt_money(a) for a in amounts] if scale == 1 else fmt_scaled_many(amounts, scale)
+        pays = list(zip(texts, counts, strict=True))
+        flat: list[Any] = [None] * (2 * len(pays))
+        flat[0::2] = counts
+        flat[1::2] = texts
+        text = ", ".join(["%d x %s"] * len(pays)) % tuple(flat)
         expl[pid] = ProjectExplanation(
             pid,
             True,
@@ -75,10 +82,11 @@ def explain_mes(instance: PBInstance, engine: MesEngine, run: MesRun) -> dict[st
             payers=payers,
             payments=pays,
         )
+    candidates = set(engine.candidates)
     for j, pid in enumerate(instance.project_ids):
         if pid in expl:
             continue
-        if j not in engine.candidates:
+        if j not in candidates:
             reason = "no supporters" if engine.wtot[j] == 0 else "cost is 0 (no satisfaction)"
         elif j in run.unaffordable:
             reason = (
@@ -169,6 +177,7 @@ def official_engine(instance: PBInstance) -> tuple[MesEngine, list[Fraction], Fr
     """Checker semantics: integer (floored) costs and budget; ties to lower cost, then more
     supporters, then file order."""
     types, support = _types(instance)
+    assert support is not None
     counts = support.tolist()
     costs = [Fraction(math.floor(c)) for c in instance.costs]
     order = sorted(range(instance.num_projects), key=lambda j: (costs[j], -counts[j], j))

@@ -288,3 +288,92 @@ def test_collapse_from_ballots_equals_collapse(votes: list[dict[int, int]]) -> N
         assert list(got.sup[j]) == list(want.sup[j])
         assert list(got.w[j]) == list(want.w[j])
         assert list(got.cnt[j]) == list(want.cnt[j])
+
+
+def _assert_same_types(got: voter_types.VoterTypes, want: voter_types.VoterTypes) -> None:
+    assert got.nt == want.nt and list(got.mult) == list(want.mult)
+    for x, y in ((got.sup, want.sup), (got.w, want.w), (got.cnt, want.cnt)):
+        assert len(x) == len(y)
+        for a, b in zip(x, y, strict=True):
+            assert a.dtype == b.dtype and list(a) == list(b)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(1, 3000), st.integers(1, 60), st.integers(0, 2**32 - 1))
+def test_compiled_collapse_on_large_profiles(n: int, m: int, seed: int) -> None:
+    """The compiled one-pass collapse (counting sorts, verified hash table) gives the types
+    of the NumPy per-project collapse on large random profiles with many repeated ballots
+    (hash hits), long ballots in any order and zero weights."""
+    rng = np.random.default_rng(seed)
+    pool = [rng.choice(m, size=rng.integers(0, m + 1), replace=False) for _ in range(max(1, n // 4))]
+    ptr, proj, weight = [0], [], []
+    for _ in range(n):
+        b = pool[rng.integers(len(pool))] if rng.random() < 0.7 else rng.choice(
+            m, size=rng.integers(0, m + 1), replace=False)
+        b = rng.permutation(b)
+        w = rng.integers(0, 3, size=len(b)) if rng.random() < 0.5 else np.ones(len(b), dtype=np.int64)
+        proj.extend(b.tolist())
+        weight.extend(w.tolist())
+        ptr.append(len(proj))
+    proj_a, weight_a = np.array(proj, dtype=np.int64), np.array(weight, dtype=np.int64)
+    voter = np.repeat(np.arange(n), np.diff(ptr))
+    keep = weight_a > 0
+    sup = [voter[keep & (proj_a == j)] for j in range(m)]
+    wts = [weight_a[keep & (proj_a == j)] for j in range(m)]
+    want = collapse(n, sup, wts)
+    got = voter_types.collapse_ballots(n, m, np.array(ptr), proj_a.astype(np.int32), weight_a)
+    _assert_same_types(got, want)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 400), st.integers(1, 140), st.integers(0, 2**32 - 1))
+def test_overlap_bitsets_equal_the_membership_matrix(n: int, m: int, seed: int) -> None:
+    """``MesEngine.overlap`` (OR of per-type project bitsets, several words when m > 64) is
+    the set of candidate projects sharing a supporter with ``j``."""
+    rng = np.random.default_rng(seed)
+    votes = [dict.fromkeys(rng.choice(m, size=rng.integers(0, min(m, 8) + 1), replace=False).tolist(), 1)
+             for _ in range(n)]
+    sup, wts = _split(votes, m)
+    costs = [Fraction(int(rng.integers(0, 3))) for _ in range(m)]  # some cost 0: no candidates
+    engine = MesEngine(n, costs, sup, wts, list(range(m)), list(range(m)))
+    member = np.zeros((engine.nt, m), dtype=bool)
+    for k in engine.candidates:
+        member[engine.sup[k], k] = True
+    for j in range(m):
+        got = engine.overlap(j)
+        assert got.dtype == np.bool_ and list(got) == list(member[engine.sup[j]].any(axis=0))
+
+
+@settings(max_examples=40, deadline=None)
+@given(ballots)
+def test_engine_per_project_sums_and_extremes(votes: list[dict[int, int]]) -> None:
+    """The engine's per-project figures (computed in one pass over the concatenated lists)
+    are those of each project's own arrays; projects without supporters included."""
+    m = 7  # projects 5 and 6 never have supporters
+    sup, wts = _split(votes, m)
+    engine = MesEngine(len(votes), [Fraction(1)] * m, sup, wts, list(range(m)), list(range(m)))
+    for j in range(m):
+        w, c = engine.w[j], engine.mult[j]
+        assert engine.unit[j] is bool(len(w) == 0 or (w.min() == 1 and w.max() == 1))
+        assert engine.wtot[j] == int((w * c).sum()) and type(engine.wtot[j]) is int
+        assert engine.ncount[j] == int(c.sum())
+        assert engine.wmax_j[j] == (int(w.max()) if len(w) else 0)
+        assert list(engine.multf[j]) == list(c.astype(np.float64)) and engine.multf[j].dtype == np.float64
+        assert list(engine.wf[j]) == list(w.astype(np.float64)) and engine.wf[j].dtype == np.float64
+    assert engine.wmax == max([int(w.max()) for w in engine.w if len(w)] + [1]) + 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2)), max_size=5), min_size=1, max_size=30))
+def test_collapse_ballots_naming_a_project_twice(votes: list[list[tuple[int, int]]]) -> None:
+    """Ballots that name a project twice (the sorted path: entries compared in order, not
+    as sets) give the types of the per-project collapse of the same entries."""
+    m = 4
+    ptr = np.cumsum([0] + [len(b) for b in votes])
+    entries = [(v, j, w) for v, b in enumerate(votes) for j, w in b]
+    sup = [np.array([v for v, j, w in entries if j == p and w > 0], dtype=np.int64) for p in range(m)]
+    wts = [np.array([w for v, j, w in entries if j == p and w > 0], dtype=np.int64) for p in range(m)]
+    want = collapse(len(votes), sup, wts)
+    got = voter_types.collapse_ballots(len(votes), m, ptr, np.array([j for _, j, _ in entries], dtype=np.int64),
+                                       np.array([w for _, _, w in entries], dtype=np.int64))
+    _assert_same_types(got, want)

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wijkwijs.budgeting.rules import mes_float
-from wijkwijs.budgeting.rules.base import fmt_money, fmt_scaled
+from wijkwijs.budgeting.rules.base import fmt_money, fmt_scaled, fmt_scaled_many
 from wijkwijs.budgeting.rules.mes_engine import MesEngine, MesRun
 
 ballots = st.lists(
@@ -109,3 +109,94 @@ def test_wrong_float_poor_set_falls_back_to_the_exact_loop(monkeypatch: pytest.M
 @given(st.integers(0, 10**40), st.integers(1, 10**30))
 def test_scaled_amounts_format_like_fmt_money(num: int, scale: int) -> None:
     assert fmt_scaled(num, scale) == fmt_money(Fraction(num, scale))
+
+
+def _edge_amounts(scale: int, rng: np.random.Generator) -> list[int]:
+    """Amounts on and next to whole numbers and half cents over ``scale``, and random ones."""
+    out = [0, 1, scale, 2 * scale, scale - 1, scale + 1]
+    for _ in range(20):
+        cents = int(rng.integers(0, 10**6))
+        on = (2 * cents + 1) * scale // 200  # just below or on a half cent
+        whole = int(rng.integers(0, 10**4)) * scale
+        out += [on - 1, on, on + 1, whole - 1, whole, whole + 1, int(rng.integers(0, 2**62)) % (10**4 * scale)]
+    return [a for a in out if a >= 0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 10**30), st.integers(0, 2**32 - 1), st.lists(st.integers(0, 10**40), max_size=30))
+def test_fmt_scaled_many_is_fmt_scaled(scale: int, seed: int, extra: list[int]) -> None:
+    """The vectorised formatting gives fmt_scaled's text for every amount, including whole
+    numbers, exact half cents and their neighbours (scales divisible by 200 make them exact)."""
+    rng = np.random.default_rng(seed)
+    for s in (scale, 200 * scale, 2**60 * scale):
+        nums = _edge_amounts(s, rng) + extra
+        assert fmt_scaled_many(nums, s) == [fmt_scaled(a, s) for a in nums]
+
+
+def test_fmt_scaled_many_falls_back_where_floats_do_not_reach() -> None:
+    big = 2**1001
+    for nums, scale in (([3 * big // 7] * 10, big), ([2**1005, 1] * 5, 3), ([-5, 7] * 5, 3),
+                        ([10**20] * 9, 1), ([], 5), ([1, 2], 3)):
+        assert fmt_scaled_many(nums, scale) == [fmt_scaled(a, scale) for a in nums]
+
+
+@pytest.mark.parametrize("name", ["Netherlands_Amsterdam_309.pb", "Poland_Warszawa_2023_Bialoleka.pb"])
+def test_mes_explanations_keep_their_text(name: str) -> None:
+    """Every bought project's explanation (reason and payments) is the text the one-by-one
+    formatting gives."""
+    from pathlib import Path
+
+    from wijkwijs.budgeting.rules import read_pb
+    from wijkwijs.budgeting.rules.mes_rules import explain_mes, pabutools_engine
+
+    path = Path("/work/shared/data/pabulib") / name
+    if not path.exists():
+        pytest.skip("shared pabulib data not available")
+    inst = read_pb(path)
+    engine = pabutools_engine(inst)
+    run = engine.run(inst.budget / inst.num_voters)
+    expl = explain_mes(inst, engine, run)
+    for r, rnd in enumerate(run.rounds):
+        pays = [(fmt_scaled(a, rnd.scale), n) for a, n in rnd.payments]
+        payers = sum(n for _, n in pays)
+        text = ", ".join(f"{n} x {a}" for a, n in pays)
+        e = expl[inst.project_ids[rnd.project]]
+        assert e.payments == pays and e.payers == payers
+        assert e.reason == (f"bought in round {r + 1} (per-voter budget "
+                            f"{fmt_money(run.budget_per_voter)}): {payers} supporters paid {text}")
+
+
+def _pay_rich_numpy(sup, poor, w, unit, wmax, q, fb, pat, base):  # type: ignore[no-untyped-def]
+    """The NumPy steps the compiled ``pay_rich`` replaces (reference)."""
+    rich = ~poor
+    rt, wr = sup[rich], w[rich]
+    fb[rt] -= q * wr
+    key = pat[rt] if unit else pat[rt] * wmax + wr
+    uniq, inv = np.unique(key, return_inverse=True)
+    pat[rt] = base + inv.ravel()
+    return uniq
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 300), st.integers(1, 5000), st.booleans(), st.integers(0, 2**32 - 1))
+def test_pay_rich_is_the_numpy_payment(n: int, base: int, unit: bool, seed: int) -> None:
+    """Float budgets, new pattern ids and distinct keys as the NumPy steps give them, on
+    both the bitmap (small pattern range) and the sorting route (large range)."""
+    from wijkwijs.budgeting.rules.mes_pay import pay_rich
+
+    rng = np.random.default_rng(seed)
+    nt = n + int(rng.integers(0, 50))
+    sup = np.sort(rng.choice(nt, size=n, replace=False)).astype(np.int64)
+    poor = rng.random(n) < 0.3
+    wmax = 4
+    w = np.ones(n, dtype=np.int64) if unit else rng.integers(1, wmax, size=n).astype(np.int64)
+    pat0 = rng.integers(0, base, size=nt).astype(np.int64)
+    fb0 = rng.random(nt) * 10
+    q = float(rng.random())
+    fb1, pat1 = fb0.copy(), pat0.copy()
+    fb2, pat2 = fb0.copy(), pat0.copy()
+    got = pay_rich(sup, poor, w, unit, wmax, q, fb1, pat1, base)
+    want = _pay_rich_numpy(sup, poor, w, unit, wmax, q, fb2, pat2, base)
+    assert list(got) == list(want)
+    assert list(pat1) == list(pat2)
+    assert fb1.tobytes() == fb2.tobytes()  # the same float operations, bit for bit
