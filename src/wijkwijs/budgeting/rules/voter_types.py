@@ -15,9 +15,8 @@ Both give the same type ids (numbered in order of their first voter).
 compiled (Numba) and needs no sorting: a voter's fingerprint is an order-free sum of her
 entries' hashes, and an open-addressing table on it has every hit verified against the
 type's first voter (same entries as a set, marked in a per-project scratch row), so a
-collision only costs another probe and there is no fallback. Ballots naming a project twice
-(where sets would not do) take a compiled version of the sorted route (counting sorts);
-same type ids again.
+collision only costs another probe. Ballots naming a project twice (where sets would not
+do) take the sorted route above; same type ids again.
 """
 
 from __future__ import annotations
@@ -70,6 +69,12 @@ def collapse_ballots(n: int, m: int, ptr: np.ndarray, proj: np.ndarray,
     nt, mult, pptr, sup_all, w_all = _ballot_types(
         n, m, np.ascontiguousarray(ptr, dtype=np.int64), np.ascontiguousarray(proj, dtype=np.int64),
         np.ascontiguousarray(weights, dtype=np.int64))
+    if nt < 0:  # a ballot names a project twice: entries sorted by (voter, project)
+        voter = np.repeat(np.arange(n, dtype=np.int64), np.diff(ptr))
+        keep = np.asarray(weights) > 0
+        voter, p, w = voter[keep], np.asarray(proj, dtype=np.int64)[keep], np.asarray(weights, dtype=np.int64)[keep]
+        order = np.lexsort((p, voter))
+        return _collapse_sorted(n, m, voter[order], p[order], w[order])
     mult = mult[:nt]
     c_all = mult[sup_all]
     b = pptr.tolist()
@@ -83,108 +88,6 @@ def _jit(func: Callable[..., Any]) -> Callable[..., Any]:
     if _njit is None:  # pragma: no cover - numba is a dependency
         return func
     return _njit(cache=True, nogil=True)(func)  # type: ignore[no-any-return]
-
-
-@_jit
-def _ballot_types_sorted(n: int, m: int, ptr: np.ndarray, proj: np.ndarray, wt: np.ndarray
-                  ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Types from CSR ballots (the general case: ballots may name a project twice): every
-    voter's positive entries sorted stably by project, types found with an open-addressing hash table on a 64-bit fingerprint whose
-    hits are *verified* entry for entry against the type's first voter (exact: a
-    fingerprint collision only costs a further probe), numbered in order of first voter.
-    Returns ``nt``, voters per type (first ``nt``), and per project (CSR ``pptr``) the
-    supporter types, ascending, with their weights."""
-    # voters' positive entries sorted stably by project: two counting-sort passes (by
-    # project, then by voter), as the two stable radix passes of the NumPy version
-    pc = np.zeros(m + 1, dtype=np.int64)
-    vs = np.zeros(n + 1, dtype=np.int64)
-    for v in range(n):
-        for e in range(ptr[v], ptr[v + 1]):
-            if wt[e] > 0:
-                pc[proj[e] + 1] += 1
-                vs[v + 1] += 1
-    for j in range(m):
-        pc[j + 1] += pc[j]
-    for v in range(n):
-        vs[v + 1] += vs[v]
-    total = pc[m]
-    bv = np.empty(total, dtype=np.int64)
-    bw = np.empty(total, dtype=np.int64)
-    fill = pc[:m].copy()
-    for v in range(n):
-        for e in range(ptr[v], ptr[v + 1]):
-            if wt[e] > 0:
-                j = proj[e]
-                bv[fill[j]] = v
-                bw[fill[j]] = wt[e]
-                fill[j] += 1
-    vp = np.empty(total, dtype=np.int64)
-    vw = np.empty(total, dtype=np.int64)
-    vfill = vs[:n].copy()
-    for j in range(m):
-        for i in range(pc[j], pc[j + 1]):
-            v = bv[i]
-            vp[vfill[v]] = j
-            vw[vfill[v]] = bw[i]
-            vfill[v] += 1
-    size = 1
-    while size < 2 * n:
-        size *= 2
-    mask = np.uint64(size - 1)
-    slot_voter = np.full(size, -1, dtype=np.int64)
-    slot_fp = np.zeros(size, dtype=np.uint64)
-    type_of = np.empty(n, dtype=np.int64)
-    first = np.empty(n, dtype=np.int64)
-    mult = np.zeros(n, dtype=np.int64)
-    mul = np.uint64(0x9E3779B97F4A7C15)
-    nt = 0
-    for v in range(n):
-        start, pos = vs[v], vs[v + 1]
-        h = np.uint64(pos - start)
-        for i in range(start, pos):
-            h = h * mul + np.uint64(vp[i]) * np.uint64(0x100000001B3) + np.uint64(vw[i])
-        h ^= h >> np.uint64(33)
-        h *= np.uint64(0xFF51AFD7ED558CCD)
-        h ^= h >> np.uint64(33)
-        idx = h & mask
-        while True:
-            u = slot_voter[idx]
-            if u < 0:  # a new type
-                slot_voter[idx] = v
-                slot_fp[idx] = h
-                type_of[v] = nt
-                first[nt] = v
-                mult[nt] = 1
-                nt += 1
-                break
-            if slot_fp[idx] == h and vs[u + 1] - vs[u] == pos - start:
-                same = True
-                d = vs[u] - start
-                for i in range(start, pos):
-                    if vp[i] != vp[i + d] or vw[i] != vw[i + d]:
-                        same = False
-                        break
-                if same:
-                    t = type_of[u]
-                    type_of[v] = t
-                    mult[t] += 1
-                    break
-            idx = (idx + np.uint64(1)) & mask
-    # per project: its entries by first voters of types, in voter (= type) order
-    pptr = np.zeros(m + 1, dtype=np.int64)
-    sup = np.empty(total, dtype=np.int64)
-    wts = np.empty(total, dtype=np.int64)
-    k = 0
-    for j in range(m):
-        for i in range(pc[j], pc[j + 1]):
-            v = bv[i]
-            t = type_of[v]
-            if first[t] == v:
-                sup[k] = t
-                wts[k] = bw[i]
-                k += 1
-        pptr[j + 1] = k
-    return nt, mult, pptr, sup[:k], wts[:k]
 
 
 @_jit
@@ -205,8 +108,8 @@ def _ballot_types(n: int, m: int, ptr: np.ndarray, proj: np.ndarray, wt: np.ndar
     whose every hit is *verified* against the type's first voter (same number of entries,
     and every entry found among the first voter's, marked in a per-project scratch row:
     exact, a collision only costs a further probe), numbered in order of first voter.
-    Ballots naming a project twice go to :func:`_ballot_types_sorted` (set comparison
-    would not do). Returns ``nt``, voters per type (first ``nt``), and per project (CSR
+    Ballots naming a project twice (set comparison would not do) return ``nt = -1``:
+    the caller then takes the sorted route. Returns ``nt``, voters per type (first ``nt``), and per project (CSR
     ``pptr``) the supporter types, ascending, with their weights."""
     seen = np.full(m, -1, dtype=np.int64)
     fp = np.empty(n, dtype=np.uint64)
@@ -217,8 +120,9 @@ def _ballot_types(n: int, m: int, ptr: np.ndarray, proj: np.ndarray, wt: np.ndar
         for e in range(ptr[v], ptr[v + 1]):
             if wt[e] > 0:
                 p = proj[e]
-                if seen[p] == v:
-                    return _ballot_types_sorted(n, m, ptr, proj, wt)
+                if seen[p] == v:  # a set comparison would not do: the caller sorts
+                    none = np.zeros(0, dtype=np.int64)
+                    return -1, none, np.zeros(1, dtype=np.int64), none, none
                 seen[p] = v
                 h += _mix(p, wt[e])
                 k += 1
