@@ -6,7 +6,8 @@ pabutools is **measured in this run** (``run``) when its recorded time in
 /work/shared/data/pabulib/pabutools_outcomes.json is at most ``--limit`` seconds (parse time
 excluded, as recorded); slower calls use the recorded seconds (``rec``; ``rec>`` = pabutools
 timed out at 300 s, so the ratio is a lower bound; ``--run-timeouts`` runs those too, with no
-time limit, and the ratio is then a measured one). The official rules have no pabutools
+time limit but an address-space cap (``--memory-gib``, in a forked child): a finished run gives a
+measured ratio, one that runs out of memory is reported and keeps the lower bound). The official rules have no pabutools
 counterpart; they are compared with the closest pabutools call (``greedy-no-skip`` and
 ``greedy-threshold`` with greedy, ``equalshares`` and ``equalshares-comparison`` with MES,
 ``equalshares/add1`` and ``equalshares/add1-comparison`` with iterated MES). Our seconds are the
@@ -19,13 +20,15 @@ seconds are printed separately (compile time on a cold cache, cache loading othe
 
 Usage: python benchmarks/bench_pb_rules.py [--quick] [--limit 20] [--repeat 3]
        [--rules mes-add1,greedy] [--instances Poland_Lodz_2022.pb,...] [--markdown]
-       [--run-timeouts]
+       [--run-timeouts [--memory-gib 16]]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -97,6 +100,29 @@ def _pabutools_calls(path: Path, vote_type: str, length: int) -> dict[str, Any] 
 CLOCK = time.process_time  # CPU seconds: robust when other jobs share the cores
 
 
+def _timed_capped(func: Any, gib: float) -> float | str:
+    """``_timed(func, 1)`` in a forked child whose address space is capped at ``gib`` GiB, so
+    a pabutools run that outgrows the machine ends as "out of memory" instead of taking the
+    benchmark (or the machine) down."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        os.close(read)
+        cap = int(gib * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        try:
+            text = repr(_timed(func, 1))
+        except MemoryError:
+            text = "'out of memory'"
+        os.write(write, text.encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        text = pipe.read()
+    os.waitpid(pid, 0)
+    return float(text) if text and text[0].isdigit() else f"out of memory at {gib:g} GiB"
+
+
 def _timed(func: Any, repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -119,8 +145,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--run-timeouts", action="store_true",
                         help="also run pabutools where its recorded run timed out at 300 s, with no "
-                             "time limit (Budapest mes_add1 grew to 23.5 GB and was killed for "
-                             "memory after about 17 minutes on a 24 GiB machine)")
+                             "time limit, in a child process capped at --memory-gib (Budapest "
+                             "mes_add1 grew to 23.5 GB in about 17 minutes and was killed)")
+    parser.add_argument("--memory-gib", type=float, default=16.0,
+                        help="address-space cap of those pabutools runs (default 16)")
     parser.add_argument("--wall", action="store_true", help="wall-clock instead of CPU time")
     args = parser.parse_args(argv)
     global CLOCK
@@ -148,22 +176,28 @@ def main(argv: list[str]) -> int:
         raw = inst.meta.get("max_length", "").strip()
         length = int(raw) if raw and raw.lower() != "none" else inst.num_projects
         calls = None
-        measured: dict[str, float] = {}
+        measured: dict[str, float | str] = {}
         for rule in rules:
             ours = _timed(lambda r=rule, i=inst: RULES[r](i), args.repeat)
             key = MAP[rule]
             entry = recorded[name].get(key, {})
             theirs, src = entry.get("seconds"), "rec"
-            if entry.get("timeout") and not args.run_timeouts:
+            timed_out = bool(entry.get("timeout"))
+            if timed_out and not args.run_timeouts:
                 src = "rec>"
-            elif theirs is not None and (theirs <= args.limit or entry.get("timeout")):
+            elif theirs is not None and (theirs <= args.limit or timed_out):
                 if key not in measured:
                     if calls is None:
                         calls = _pabutools_calls(DATA / name, inst.vote_type, length) or {}
                     if key in calls:
-                        measured[key] = _timed(calls[key], 1)
-                if key in measured:
-                    theirs, src = measured[key], "run"
+                        measured[key] = (_timed_capped(calls[key], args.memory_gib) if timed_out
+                                         else _timed(calls[key], 1))
+                got = measured.get(key)
+                if isinstance(got, str):  # ran out of memory: still a lower bound
+                    src = "rec>"
+                    print(f"{name:<40} {'pabutools ' + key:<28} {got}", flush=True)
+                elif got is not None:
+                    theirs, src = got, "run"
             ratio = theirs / ours if theirs else None
             target = "-" if not theirs or theirs < 1.0 else ("ok" if ratio >= 100 else "MISSED")
             shown = f"{theirs:.3f} {src}" if theirs else "-"
