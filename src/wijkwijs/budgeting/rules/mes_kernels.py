@@ -50,6 +50,8 @@ INF = math.inf
 
 # price status
 OK, EXACT, SHORT, FAIL = 0, 1, 2, 3
+# why :func:`advance` handed a run back to Python
+NONE, TIE, REUSE, FULL, PAST = 4, 5, 6, 7, 8
 
 
 NB = 64  # buckets per level of the water-level search
@@ -491,6 +493,113 @@ def step(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndarra
         if overlap[win, j]:
             fresh[j] = False
     return OK, best, n_near, npoor, end, q0, q1
+
+
+@_jit
+def lower(cache: np.ndarray, k: float, active: np.ndarray, cost: np.ndarray,
+          wsum: np.ndarray, tol: float, lb: np.ndarray) -> None:
+    """``ParamMes._lower`` for every active project, written into ``lb`` (inf elsewhere):
+    the lower bound of rho at ``k`` from the cached functions, the same elementwise
+    operations (so the same floats)."""
+    for j in range(len(lb)):
+        if not active[j]:
+            lb[j] = INF
+            continue
+        c = cost[j]
+        W = wsum[j]
+        A = cache[j, 0]
+        B = cache[j, 1]
+        WP = cache[j, 2]
+        v = 1.0 / W
+        if WP > 0:
+            v = max(v, (c - A - B * k) / (W - WP) / c)
+        lb[j] = v if cache[j, 3] + cache[j, 4] * k >= c * (1 - tol) else INF
+
+
+@_jit
+def advance(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndarray,
+            al: np.ndarray, be: np.ndarray, k: float, ptr: np.ndarray, sup: np.ndarray,
+            wf: np.ndarray, cntf: np.ndarray, cwf: np.ndarray, cost: np.ndarray,
+            wsum: np.ndarray, winv: np.ndarray, unit: np.ndarray, tol: float,
+            ratio: np.ndarray, xs: np.ndarray, part: np.ndarray, near: np.ndarray,
+            poor: np.ndarray, overlap: np.ndarray, rank: np.ndarray, wint: np.ndarray,
+            cert_win: np.ndarray, cert_thr: np.ndarray, cert_weff: np.ndarray, n_cert: int,
+            r_first: int, old_win: np.ndarray, old_np: np.ndarray, old_fp: np.ndarray,
+            n_old: int, b_act: np.ndarray, b_cache: np.ndarray, b_win: np.ndarray,
+            b_q0: np.ndarray, b_q1: np.ndarray, b_end: np.ndarray, b_weff: np.ndarray,
+            b_fp: np.ndarray, b_pptr: np.ndarray, b_poor: np.ndarray, row0: int
+            ) -> tuple[int, int, int]:
+    """Rounds of one run in a row (``ParamMes.run``'s loop without the Python around it):
+    :func:`step` per round, each round recorded in row ``row`` of a block of arrays (its
+    active set before, cache after pricing, winner, ``q0``/``q1``, the poor set's validity
+    end, weff, poor types in supporter order in ``b_poor[b_pptr[row]:b_pptr[row + 1]]``
+    and their fingerprint), until something needs Python. Returns (why, next free row,
+    ``n_old``):
+
+    * ``EXACT`` / ``FAIL``: a close call / a failed certificate (the row is not a round);
+    * ``NONE``: nothing affordable (row ``row`` holds the active set and cache; not counted);
+    * ``TIE``: several projects near the best, nothing paid (row as for ``NONE``);
+    * ``REUSE``: the round just recorded has the winner and poor-set fingerprint of the
+      old run's round (``old_*``, checked while ``n_old > 0``; 0 once one differs);
+    * ``FULL``: the block has no room for another round; ``PAST``: certifying, the old
+      run had no round ``r`` (``n_cert``: its number of rounds; -1 when not certifying).
+
+    Round ``r`` of the run (``r_first`` for ``row0``) certifies against ``cert_win[r]``,
+    ``cert_thr[r]`` (the old winner's rho at the near end; inf: the old run stopped there)
+    and ``cert_weff[r]`` when ``n_cert >= 0``."""
+    row = row0
+    nb = b_act.shape[0]
+    room = len(b_poor)
+    longest = len(poor)
+    m = len(lb)
+    while True:
+        if row >= nb or b_pptr[row] + longest > room:
+            return FULL, row, n_old
+        r = r_first + row - row0
+        thr = -INF
+        cw = -2
+        ce = 0
+        if n_cert >= 0:
+            if r >= n_cert:
+                return PAST, row, n_old
+            thr = cert_thr[r]
+            cw = cert_win[r]
+            ce = cert_weff[r]
+        for j in range(m):
+            b_act[row, j] = active[j]
+        st, best, n_near, npoor, end, q0, q1 = step(
+            active, lb, fresh, cache, thr, al, be, k, ptr, sup, wf, cntf, cwf, cost, wsum,
+            winv, unit, tol, ratio, xs, part, near, poor, overlap, cw, ce, rank, wint)
+        if st in (EXACT, FAIL):
+            return st, row, n_old
+        for j in range(m):
+            for f in range(5):
+                b_cache[row, j, f] = cache[j, f]
+        if best == INF:
+            return NONE, row, n_old
+        if npoor < 0:
+            return TIE, row, n_old
+        win = near[0]
+        b_win[row] = win
+        b_q0[row] = q0
+        b_q1[row] = q1
+        b_end[row] = end
+        weff = 0
+        if cache[win, 0] == 0.0 and cache[win, 1] == 0.0:
+            weff = wint[win] - np.int64(cache[win, 2])
+        b_weff[row] = weff
+        s0 = b_pptr[row]
+        fp = 0
+        for i in range(npoor):
+            b_poor[s0 + i] = poor[i]
+            fp += poor[i]
+        b_pptr[row + 1] = s0 + npoor
+        b_fp[row] = fp
+        row += 1
+        if n_old > 0:
+            if r < n_old and old_win[r] == win and old_np[r] == npoor and old_fp[r] == fp:
+                return REUSE, row, n_old
+            n_old = 0
 
 
 def price_arrays(sup: list[np.ndarray], w: list[np.ndarray], cnt: list[np.ndarray],

@@ -40,6 +40,9 @@ from wijkwijs.budgeting.rules.voter_types import VoterTypes, collapse
 
 TOL = 1e-9
 INF = math.inf
+# engines with at least this many (project, voter type) entries order their supporter lists
+# by a first run (:meth:`ParamMes._order_supporters`); below it that run costs more than it saves
+ORDER_MIN_ENTRIES = 100_000
 
 
 class NeedExact(Exception):
@@ -57,7 +60,7 @@ class Segment:
     pays: list[tuple[int, float, float, np.ndarray]] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Snapshot:
     # budgets before this round, or None: the first ``pos`` payments of ``seg`` replayed
     alpha: np.ndarray | None
@@ -75,6 +78,7 @@ class Snapshot:
     poor: np.ndarray | None = None  # the winner's poor supporter types
     seg: Segment | None = None
     pos: int = 0
+    fp: int = 0  # sum of the poor types (a quick filter before comparing poor sets)
 
     def resume_cache(self) -> np.ndarray:
         assert self.cache is not None
@@ -88,6 +92,38 @@ class ParamRun:
     end: int  # every integer k' in [k, end] gives the same run
     rounds: list[Snapshot] = field(default_factory=list)
     reused: int = 0
+    _arrays: tuple[np.ndarray, ...] | None = None
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """Per round (for :func:`mes_kernels.advance`): winner (-1: stopped there), r0, r1,
+        weff, number of poor types and their fingerprint."""
+        if self._arrays is None:
+            rs = self.rounds
+            self._arrays = (
+                np.array([s.winner for s in rs], dtype=np.int64),
+                np.array([s.r0 for s in rs]), np.array([s.r1 for s in rs]),
+                np.array([s.weff for s in rs], dtype=np.int64),
+                np.array([-1 if s.poor is None else len(s.poor) for s in rs], dtype=np.int64),
+                np.array([s.fp for s in rs], dtype=np.int64))
+        return self._arrays
+
+
+class Block:
+    """Rows for the rounds :func:`mes_kernels.advance` records (a run's snapshots are views
+    of them): active set before the round, cache after its pricing, winner, q0, q1, the
+    poor set's validity end, weff, fingerprint and poor types (CSR)."""
+
+    def __init__(self, rows: int, m: int, room: int) -> None:
+        self.act = np.empty((rows, m), dtype=np.bool_)
+        self.cache = np.empty((rows, m, 5))
+        self.win = np.empty(rows, dtype=np.int64)
+        self.q0 = np.empty(rows)
+        self.q1 = np.empty(rows)
+        self.end = np.empty(rows)
+        self.weff = np.empty(rows, dtype=np.int64)
+        self.fp = np.empty(rows, dtype=np.int64)
+        self.pptr = np.zeros(rows + 1, dtype=np.int64)
+        self.poor = np.empty(room, dtype=np.int64)
 
 
 class ParamMes:
@@ -126,11 +162,50 @@ class ParamMes:
         self._ratio_buf, self._x_buf, self._part_buf = arr.ratio, arr.xs, arr.part
         longest = len(arr.ratio)
         self._poor_buf = np.empty(longest, dtype=np.int64)
+        # a block of rounds (:class:`Block`): rows and room for the poor sets of a stretch
+        # of rounds (one more block when a run needs more)
+        self._rows = 48
+        self._room = max(4 * longest, 4096)
+        self._none_i = np.zeros(0, dtype=np.int64)
+        self._none_f = np.zeros(0)
         self._near_buf = np.empty(self.m + 1, dtype=np.int64)
         self.overlap_m = np.zeros((self.m, self.m), dtype=np.bool_)
         for j in range(self.m):
             if self.cand[j]:
                 self.overlap_m[j] = self.overlap[j]
+        if int(self.ptr[-1]) >= ORDER_MIN_ENTRIES:
+            self._order_supporters()
+
+    def _order_supporters(self) -> None:
+        """Reorder every project's supporter types (the flat CSR arrays) by the round in
+        which they first paid all they had in the run at ``k = 0``, then by what they had
+        left after it (never-poor types last).
+
+        Types with nothing left are poor at any price, and late in a run most supporters are
+        such types (60-70% of the entries priced on Budapest 2024); in the original order
+        (type ids) they alternate with the others at random, so the kernels' per-entry
+        branches (poor or not, below the water level's first bucket or not) are mispredicted
+        about half the time. In this order they mostly come in long stretches (the k = 0 run
+        is a good guide for the other k: the same projects win, mostly in the same order).
+        Only the order in which the sums add up changes (covered by the margin, see
+        :mod:`mes_kernels`), not what is computed; outcomes are those of any order."""
+        try:
+            ref = self.run(0, None)
+        except NeedExact:
+            return
+        first = np.full(self.nt, len(ref.rounds), dtype=np.int64)
+        for r, snap in enumerate(ref.rounds):
+            if snap.poor is not None and len(snap.poor):
+                first[snap.poor] = np.minimum(first[snap.poor], r)
+        left, _ = self.budgets(ref.rounds[-1])  # after the run, at k = 0
+        rank = np.empty(self.nt, dtype=np.int64)
+        rank[np.lexsort((left, first))] = np.arange(self.nt)
+        owner = np.repeat(np.arange(self.m), np.diff(self.ptr))
+        order = np.lexsort((rank[self.sup_f], owner))
+        self.sup_f = np.ascontiguousarray(self.sup_f[order])
+        self.w_f = np.ascontiguousarray(self.w_f[order])
+        self.cnt_f = np.ascontiguousarray(self.cnt_f[order])
+        self.cw_f = np.ascontiguousarray(self.cw_f[order])
 
     # -- one project ------------------------------------------------------------------
     def _price(self, j: int, al: np.ndarray, be: np.ndarray, k: float
@@ -326,6 +401,11 @@ class ParamMes:
         ``[prev.end, k]`` provably gives the same run as ``prev``: the same winners, and in
         every round each rival's rho at k exceeds the winner's rho at ``prev.end``
         (rho is nonincreasing in k for a fixed winner sequence, see module doc).
+
+        The rounds themselves run in the compiled :func:`mes_kernels.advance`, which records
+        each in a :class:`Block`; this loop turns the records into snapshots and does what
+        is rare: ties between near-best projects, the end of the run, reuse of the old run's
+        later rounds, and the validity ends of the new rounds (batched, at the end).
         """
         kf = float(k)
         rounds: list[Snapshot] = []
@@ -340,75 +420,87 @@ class ParamMes:
                 order.append(snap.winner)
         if state is None:
             state = self.start()
+        m = self.m
+        no_i, no_f = self._none_i, self._none_f
+        cw, ct, ce, n_cert = no_i, no_f, no_i, -1
         if certify:
             assert prev is not None
+            pw, p0, p1, pe, _, _ = prev.arrays()
             left = float(prev.end)
-        al, be = self.budgets(state)
-        seg = Segment(al.copy(), be.copy())
-        cache, active = state.resume_cache(), state.active.copy()
-        idx = np.flatnonzero(active)
-        lb = np.full(self.m, INF)
-        lb[idx] = self._lower(cache, kf, idx)
-        fresh = np.zeros(self.m, dtype=bool)
+            cw, ce, n_cert = pw, pe, len(pw)
+            ct = np.where(pw < 0, INF, p0 + p1 * left)
         reused = len(order)
         old = prev.rounds if prev is not None and not certify else []
-        pending: list[tuple[Snapshot, np.ndarray, float]] = []
+        ow, onp, ofp, n_old = no_i, no_i, no_i, 0
+        if old:
+            assert prev is not None
+            ow, _, _, _, onp, ofp = prev.arrays()
+            n_old = len(old)
+        seg, al, be, cache, active, lb, fresh = self._resume(state, kf)
+        block = Block(min(int(active.sum()) + 1, self._rows), m, self._room)
+        row = 0
+        pend_from = 0  # rows [pend_from, row) of ``block`` are new rounds of this run
+        pending: list[tuple[Block, int, int, list[Snapshot]]] = []
+        news: list[Snapshot] = []
+        c_all = self.c
         while True:
-            snap = Snapshot(None, None, None, active.copy(), seg=seg, pos=len(seg.pays))
-            r = len(rounds)
-            thr = -INF
-            if certify:
-                if r >= len(prev.rounds):
-                    return None
-                rs = prev.rounds[r]
-                thr = INF if rs.winner < 0 else rs.r0 + rs.r1 * left
-            # pricing (compiled): active projects by increasing lower bound, priced until
-            # the bound passes max(best, thr); an INF bound is unaffordable at this k
-            # (priced so, or its cached money falls short by more than the margin), and
-            # budgets only fall within a run, so it stays so
-            # (certifying, the kernel checks the winner as _certified does, on the
-            # pre-payment ``fresh``, before it pays)
-            st, best, n_near, npoor, end, q0, q1 = kern.step(
-                active, lb, fresh, cache, thr, al, be, kf, self.ptr, self.sup_f, self.w_f,
+            why, nrow, n_old = kern.advance(
+                active, lb, fresh, cache, al, be, kf, self.ptr, self.sup_f, self.w_f,
                 self.cnt_f, self.cw_f, self.c, self.W, self.Winv, self.unit_a, TOL,
                 self._ratio_buf, self._x_buf, self._part_buf, self._near_buf, self._poor_buf,
-                self.overlap_m, rs.winner if certify else -2, rs.weff if certify else 0,
-                self.rank, self.Wint_arr)
-            if st == kern.EXACT:
+                self.overlap_m, self.rank, self.Wint_arr, cw, ct, ce, n_cert, len(rounds),
+                ow, onp, ofp, n_old, block.act, block.cache, block.win, block.q0, block.q1,
+                block.end, block.weff, block.fp, block.pptr, block.poor, row)
+            # the rounds recorded in rows [row, nrow)
+            pays = seg.pays
+            for i in range(row, nrow):
+                win = int(block.win[i])
+                q0, q1 = float(block.q0[i]), float(block.q1[i])
+                sp = block.poor[block.pptr[i]:block.pptr[i + 1]]
+                c = c_all[win]
+                snap = Snapshot(None, None, block.cache[i], block.act[i], win, INF, q0 / c,
+                                q1 / c, int(block.weff[i]), sp, seg, len(pays),
+                                int(block.fp[i]))
+                pays.append((win, q0, q1, sp))
+                rounds.append(snap)
+                news.append(snap)
+                order.append(win)
+            row = nrow
+            if why == kern.EXACT:
                 raise NeedExact
-            if st == kern.FAIL:
+            if why in (kern.FAIL, kern.PAST):
                 return None
-            if best == INF:  # nothing affordable: valid until some rival becomes affordable
-                if certify and thr != INF:
+            if why == kern.FULL:
+                pending.append((block, pend_from, row, news))
+                news = []
+                block = Block(min(int(active.sum()) + 1, self._rows), m, self._room)
+                row = pend_from = 0
+                continue
+            if why == kern.NONE:  # nothing affordable: valid until some rival becomes affordable
+                if certify and ct[len(rounds)] != INF:
                     return None
                 idx = np.flatnonzero(active)
                 c, Aa, Ba = self.c[idx], cache[idx, 3], cache[idx, 4]
                 with np.errstate(divide="ignore"):
                     reach = np.where(Ba > 0, (c - Aa) / Ba, INF)
-                snap.end = _below(float(reach.min(initial=INF)))
-                snap.cache = cache.copy()
-                rounds.append(snap)
+                rounds.append(Snapshot(None, None, block.cache[row], block.act[row], seg=seg,
+                                       pos=len(seg.pays), end=_below(float(reach.min(initial=INF)))))
                 break
-            if npoor >= 0:  # one winner, already paid (kern.step)
-                win = int(self._near_buf[0])
-            else:
-                near = self._near_buf[:n_near].tolist()
-                if len(near) > 1:
-                    weffs = {j: self._weff(j, cache[j]) for j in near}
-                    if min(weffs.values()) == 0:
-                        raise NeedExact
-                    win = min(near, key=lambda j: (-weffs[j], self.rank[j]))
-                else:
-                    win = near[0]
-                if certify and not self._certified(win, thr, rs, lb, cache, active, fresh):
-                    return None
-                # winner: affine price; pay (compiled): poor types pay all, the rest q(k) w;
-                # end = the poor set's validity
+            if why == kern.TIE:  # several projects near the best: decided here, then paid
+                near = self._near_buf[:self._n_near(lb, fresh, active)].tolist()
+                weffs = {j: self._weff(j, cache[j]) for j in near}
+                if min(weffs.values()) == 0:
+                    raise NeedExact
+                win = min(near, key=lambda j: (-weffs[j], self.rank[j]))
+                if certify:
+                    r = len(rounds)
+                    rs = prev.rounds[r]  # type: ignore[union-attr]
+                    if not self._certified(win, float(ct[r]), rs, lb, cache, active, fresh):
+                        return None
                 c, W = self.c[win], self.W[win]
                 A, B, WP = cache[win, 0], cache[win, 1], cache[win, 2]
                 q0, q1 = (c - A) / (W - WP), -B / (W - WP)
-                q = q0 + q1 * kf
-                npoor, end = kern.pay(win, al, be, kf, float(q0), float(q1), float(q),
+                npoor, end = kern.pay(win, al, be, kf, float(q0), float(q1), float(q0 + q1 * kf),
                                       self.ptr, self.sup_f, self.w_f, self.unit_a, TOL,
                                       self._poor_buf)
                 if npoor < 0:
@@ -416,20 +508,31 @@ class ParamMes:
                 active[win] = False
                 lb[win] = INF
                 fresh &= ~self.overlap[win]
-            sp = self._poor_buf[:npoor].copy()
-            seg.pays.append((win, float(q0), float(q1), sp))
-            snap.winner = win
-            c = self.c[win]
-            snap.r0, snap.r1, snap.weff = q0 / c, q1 / c, self._weff(win, cache[win])
-            snap.cache = cache.copy()
-            pending.append((snap, snap.cache, end))  # rivals' validity: at the end, batched
-            snap.poor = sp
-            rounds.append(snap)
-            order.append(win)
-            r = len(rounds) - 1
-            if not (r < len(old) and old[r].winner == win and np.array_equal(old[r].poor, snap.poor)):
-                old = []  # this run's state now differs from the old run's
-            else:
+                s0 = block.pptr[row]
+                sp = block.poor[s0:s0 + npoor]
+                sp[:] = self._poor_buf[:npoor]
+                block.pptr[row + 1] = s0 + npoor
+                block.win[row], block.q0[row], block.q1[row], block.end[row] = win, q0, q1, end
+                weff = self._weff(win, cache[win])
+                fp = int(sp.sum())
+                block.weff[row], block.fp[row] = weff, fp
+                snap = Snapshot(None, None, block.cache[row], block.act[row], win, INF,
+                                float(q0 / c), float(q1 / c), weff, sp, seg, len(seg.pays), fp)
+                seg.pays.append((win, float(q0), float(q1), sp))
+                rounds.append(snap)
+                news.append(snap)
+                order.append(win)
+                row += 1
+                r = len(rounds) - 1
+                if n_old and r < n_old and old[r].winner == win and old[r].fp == fp:
+                    why = kern.REUSE
+                else:
+                    n_old = 0
+            if why == kern.REUSE:
+                r = len(rounds) - 1
+                if not np.array_equal(old[r].poor, rounds[r].poor):
+                    n_old = 0  # a fingerprint collision: this run's state differs
+                    continue
                 # same rounds so far, same winner and poor set: the state after this round is
                 # the old one, so the old later rounds hold wherever their validity covers k
                 i = r + 1
@@ -442,24 +545,41 @@ class ParamMes:
                     rounds.append(old[i])
                     reused += 1
                     break
-                st = old[i]
-                al, be = self.budgets(st)
-                seg = Segment(al.copy(), be.copy())
-                cache, active = st.resume_cache(), st.active.copy()
-                idx = np.flatnonzero(active)
-                lb = np.full(self.m, INF)
-                lb[idx] = self._lower(cache, kf, idx)
-                fresh = np.zeros(self.m, dtype=bool)
-        if pending:
-            ends = self._danger_batch(
-                np.stack([p[1] for p in pending]), np.stack([p[0].active for p in pending]),
-                np.array([p[0].r0 for p in pending]), np.array([p[0].r1 for p in pending]),
-                np.array([p[0].winner for p in pending], dtype=np.int64),
-                np.array([p[0].weff for p in pending], dtype=np.int64), kf)
-            for (snap, _, e_poor), e in zip(pending, ends.tolist(), strict=True):
+                pending.append((block, pend_from, row, news))
+                news = []
+                pend_from = row
+                seg, al, be, cache, active, lb, fresh = self._resume(old[i], kf)
+        pending.append((block, pend_from, row, news))
+        for blk, a, b, snaps in pending:
+            if a == b:
+                continue
+            wins = blk.win[a:b]
+            cs = self.c[wins]
+            ends = self._danger_batch(blk.cache[a:b], blk.act[a:b], blk.q0[a:b] / cs,
+                                      blk.q1[a:b] / cs, wins, blk.weff[a:b], kf)
+            for snap, e_poor, e in zip(snaps, blk.end[a:b].tolist(), ends.tolist(), strict=True):
                 snap.end = _below(min(e_poor, e))
         end = min(r.end for r in rounds)
         return ParamRun(k, order, max(k, math.floor(min(end, 1e15))), rounds, reused)
+
+    def _resume(self, state: Snapshot, kf: float) -> tuple[
+            Segment, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """A run's state from snapshot ``state`` at ``kf``: a new segment starting at its
+        budgets, working copies of the budgets, cache and active set, the lower bounds from
+        the cache (:func:`mes_kernels.lower`) and nothing fresh."""
+        al, be = self.budgets(state)
+        seg = Segment(al.copy(), be.copy())
+        cache, active = state.resume_cache(), state.active.copy()
+        lb = np.empty(self.m)
+        kern.lower(cache, kf, active, self.c, self.W, TOL, lb)
+        return seg, al, be, cache, active, lb, np.zeros(self.m, dtype=bool)
+
+    def _n_near(self, lb: np.ndarray, fresh: np.ndarray, active: np.ndarray) -> int:
+        """Number of near-best projects :func:`mes_kernels.select` left in ``_near_buf``
+        (its list ends where a project is no longer active, fresh and near)."""
+        best = float(np.where(active & fresh, lb, INF).min())
+        lim = best * (1 + TOL)
+        return int((active & fresh & (lb <= lim)).sum())
 
 
 def _below(x: float) -> float:
