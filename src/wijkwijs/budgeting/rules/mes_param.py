@@ -43,6 +43,9 @@ INF = math.inf
 # engines with at least this many (project, voter type) entries order their supporter lists
 # by a first run (:meth:`ParamMes._order_supporters`); below it that run costs more than it saves
 ORDER_MIN_ENTRIES = 100_000
+# certificate schedule (:func:`iterate`): no cap yet; successes at the cap before trying 2x
+UNCAPPED = 1 << 62
+PROBE_AFTER = 4
 
 
 class NeedExact(Exception):
@@ -601,6 +604,10 @@ def iterate(param: ParamMes, exact: Callable[[int], list[int]], k0: int,
     # certificates that fail cost a partial run each: after a failure wait ``cool`` stable
     # steps before trying again (doubling while they keep failing, reset on a success)
     cool, wait = 1, 0
+    # how far a certificate reaches is limited by how close the runner-up is (the test
+    # compares rho at the two ends): where one of ``2 J`` failed, keep to ``J`` (the cap)
+    # and try twice as far again after ``PROBE_AFTER`` successes; a changed outcome lifts it
+    cap, at_cap = UNCAPPED, 0
     while k <= max_k:
         try:
             run = None
@@ -610,10 +617,18 @@ def iterate(param: ParamMes, exact: Callable[[int], list[int]], k0: int,
                 if run is not None:
                     stats["certified"] += 1
                     stats["rounds"] += len(run.rounds) - run.reused
-                    jump *= 2
+                    if jump * 2 <= cap:
+                        jump *= 2
+                    else:
+                        at_cap += 1
+                        if at_cap >= PROBE_AFTER:
+                            cap, at_cap = 2 * cap, 0
+                            jump = min(2 * jump, cap)
                     cool = 1
                     break
-                jump //= 4  # the outcome changes somewhere close: few more tries
+                # the outcome changes somewhere close, or the runner-up is close: halve
+                cap, at_cap = max(jump // 2, 2), 0
+                jump = jump // 2 if jump > 2 else 1
                 if jump <= 1:
                     wait, cool = cool, min(2 * cool, 64)
             if run is None:
@@ -623,6 +638,8 @@ def iterate(param: ParamMes, exact: Callable[[int], list[int]], k0: int,
                 # gallop only over a stretch where the outcome did not change at the last step
                 # (where it changes at nearly every k, certificates fail and only cost runs)
                 stable = prev_run is not None and run.order == prev_run.order
+                if not stable:
+                    cap = UNCAPPED
                 if stable and wait > 0:
                     wait -= 1
                     stable = False
