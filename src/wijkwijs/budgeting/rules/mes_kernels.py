@@ -52,6 +52,7 @@ INF = math.inf
 OK, EXACT, SHORT, FAIL = 0, 1, 2, 3
 # why :func:`advance` handed a run back to Python
 NONE, TIE, REUSE, FULL, PAST = 4, 5, 6, 7, 8
+NO_FACT = 1e300  # ``short`` row 0 when nothing is known (see :func:`select`)
 
 
 NB = 64  # buckets per level of the water-level search
@@ -312,14 +313,28 @@ def select(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndar
            sup: np.ndarray, wf: np.ndarray, cntf: np.ndarray, cwf: np.ndarray,
            cost: np.ndarray, wsum: np.ndarray, winv: np.ndarray, unit: np.ndarray,
            tol: float, ratio: np.ndarray, xs: np.ndarray, part: np.ndarray,
-           near: np.ndarray) -> tuple[int, float, int]:
+           near: np.ndarray, short: np.ndarray, inherit: bool, r: int, nvot: float,
+           horizon: float) -> tuple[int, float, int]:
     """One round's pricing: (status, best rho, number of near-best projects in ``near``).
 
     Walks the active projects by increasing lower bound ``lb`` (stable) and prices those
     not fresh until the bound exceeds ``max(best, thr)`` by the margin, updating ``cache``,
     ``lb`` and ``fresh`` in place (a bound of inf: unaffordable at this k, and it stays so
     within the run). ``near`` gets every active fresh project within the margin of the best
-    (in project order). Status ``EXACT``: some price was too close to call."""
+    (in project order). Status ``EXACT``: some price was too close to call.
+
+    ``short`` (3 rows: round, k, money) holds, per project, that it was unaffordable in
+    round ``short[0]`` of a run at ``k' = short[1] <= k`` with money at most ``short[2]``.
+    Such a fact from an earlier run (``k' < k``) is used while this run has had the same
+    winners (``inherit``, round ``r``): with the same winners every budget is
+    nondecreasing in k and all of them together grow by exactly ``nvot`` (the number of
+    voters) per unit of k, so the project's money now is at most ``short[2] + nvot (k - k')``;
+    when that is short of the cost by the margin even ``horizon`` units of k further on, the
+    project is not priced and its money row becomes that bound (a row that grows by
+    ``nvot`` per unit of k; with a short horizon it would end validities sooner than the
+    exact row of a price). Each
+    project priced unaffordable here is recorded as a fact of this run (round ``r``,
+    ``k``, its money)."""
     m = len(lb)
     n_act = 0
     for j in range(m):
@@ -339,10 +354,20 @@ def select(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndar
         if lbj > max(best, thr) * (1 + tol) or lbj == INF:
             break
         if not fresh[j]:
+            if (inherit and short[0, j] <= r and short[1, j] < k
+                    and short[2, j] + nvot * (k + horizon - short[1, j]) < cost[j] * (1 - 2 * tol)):
+                lb[j] = INF  # still unaffordable (see above): not priced; its money row is
+                cache[j, 3] = short[2, j] - nvot * short[1, j]  # that bound, for the
+                cache[j, 4] = nvot  # validity ends (danger) and later resumes
+                continue
             st, rho, A, B, WP, sa, sb = price(j, al, be, k, ptr, sup, wf, cntf, cwf, cost,
                                               wsum, winv, unit, tol, ratio, xs, part)
             if st == EXACT:
                 return EXACT, INF, 0
+            if st == SHORT:
+                short[0, j] = r
+                short[1, j] = k
+                short[2, j] = sa + sb * k
             cache[j, 0] = A
             cache[j, 1] = B
             cache[j, 2] = WP
@@ -445,7 +470,8 @@ def step(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndarra
          cost: np.ndarray, wsum: np.ndarray, winv: np.ndarray, unit: np.ndarray,
          tol: float, ratio: np.ndarray, xs: np.ndarray, part: np.ndarray, near: np.ndarray,
          poor: np.ndarray, overlap: np.ndarray, cert_win: int, cert_weff: int,
-         rank: np.ndarray, wint: np.ndarray) -> tuple[int, float, int, int, float, float, float]:
+         rank: np.ndarray, wint: np.ndarray, short: np.ndarray, inherit: bool, r: int,
+         nvot: float, horizon: float) -> tuple[int, float, int, int, float, float, float]:
     """:func:`select`, and when exactly one project is near the best (no tie to break) also
     its payment (:func:`pay`) and the bookkeeping (bought; projects sharing voters with it
     are no longer fresh). Returns (status, best, n_near, npoor, end, q0, q1); ``npoor`` is
@@ -456,7 +482,8 @@ def step(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndarra
     its rho at the near end) the winner is first checked as ``ParamMes._certified`` does,
     before the payment changes ``fresh``; status ``FAIL`` when the certificate fails."""
     st, best, n_near = select(active, lb, fresh, cache, thr, al, be, k, ptr, sup, wf, cntf,
-                              cwf, cost, wsum, winv, unit, tol, ratio, xs, part, near)
+                              cwf, cost, wsum, winv, unit, tol, ratio, xs, part, near, short,
+                              inherit, r, nvot, horizon)
     if st != OK or n_near != 1:
         return st, best, n_near, -1, INF, 0.0, 0.0
     win = near[0]
@@ -527,8 +554,9 @@ def advance(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.nda
             r_first: int, old_win: np.ndarray, old_np: np.ndarray, old_fp: np.ndarray,
             n_old: int, b_act: np.ndarray, b_cache: np.ndarray, b_win: np.ndarray,
             b_q0: np.ndarray, b_q1: np.ndarray, b_end: np.ndarray, b_weff: np.ndarray,
-            b_fp: np.ndarray, b_pptr: np.ndarray, b_poor: np.ndarray, row0: int
-            ) -> tuple[int, int, int]:
+            b_fp: np.ndarray, b_pptr: np.ndarray, b_poor: np.ndarray, row0: int,
+            short: np.ndarray, ref_win: np.ndarray, inherit: bool, nvot: float,
+            horizon: float) -> tuple[int, int, int, bool]:
     """Rounds of one run in a row (``ParamMes.run``'s loop without the Python around it):
     :func:`step` per round, each round recorded in row ``row`` of a block of arrays (its
     active set before, cache after pricing, winner, ``q0``/``q1``, the poor set's validity
@@ -546,7 +574,12 @@ def advance(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.nda
 
     Round ``r`` of the run (``r_first`` for ``row0``) certifies against ``cert_win[r]``,
     ``cert_thr[r]`` (the old winner's rho at the near end; inf: the old run stopped there)
-    and ``cert_weff[r]`` when ``n_cert >= 0``."""
+    and ``cert_weff[r]`` when ``n_cert >= 0``.
+
+    ``short`` are the unaffordability facts (:func:`select`), inherited from the run this
+    one resumed from (winners ``ref_win``) and usable while ``inherit``: when a round's
+    winner differs from ``ref_win``, the inherited facts of later rounds are dropped
+    (:func:`drop_facts`) and ``inherit`` ends (the fourth value returned)."""
     row = row0
     nb = b_act.shape[0]
     room = len(b_poor)
@@ -554,14 +587,14 @@ def advance(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.nda
     m = len(lb)
     while True:
         if row >= nb or b_pptr[row] + longest > room:
-            return FULL, row, n_old
+            return FULL, row, n_old, inherit
         r = r_first + row - row0
         thr = -INF
         cw = -2
         ce = 0
         if n_cert >= 0:
             if r >= n_cert:
-                return PAST, row, n_old
+                return PAST, row, n_old, inherit
             thr = cert_thr[r]
             cw = cert_win[r]
             ce = cert_weff[r]
@@ -569,16 +602,17 @@ def advance(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.nda
             b_act[row, j] = active[j]
         st, best, n_near, npoor, end, q0, q1 = step(
             active, lb, fresh, cache, thr, al, be, k, ptr, sup, wf, cntf, cwf, cost, wsum,
-            winv, unit, tol, ratio, xs, part, near, poor, overlap, cw, ce, rank, wint)
+            winv, unit, tol, ratio, xs, part, near, poor, overlap, cw, ce, rank, wint, short,
+            inherit, r, nvot, horizon)
         if st in (EXACT, FAIL):
-            return st, row, n_old
+            return st, row, n_old, inherit
         for j in range(m):
             for f in range(5):
                 b_cache[row, j, f] = cache[j, f]
         if best == INF:
-            return NONE, row, n_old
+            return NONE, row, n_old, inherit
         if npoor < 0:
-            return TIE, row, n_old
+            return TIE, row, n_old, inherit
         win = near[0]
         b_win[row] = win
         b_q0[row] = q0
@@ -596,10 +630,23 @@ def advance(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.nda
         b_pptr[row + 1] = s0 + npoor
         b_fp[row] = fp
         row += 1
+        if inherit and (r >= len(ref_win) or ref_win[r] != win):
+            drop_facts(short, r, k)
+            inherit = False
         if n_old > 0:
             if r < n_old and old_win[r] == win and old_np[r] == npoor and old_fp[r] == fp:
-                return REUSE, row, n_old
+                return REUSE, row, n_old, inherit
             n_old = 0
+
+
+@_jit
+def drop_facts(short: np.ndarray, r: int, k: float) -> None:
+    """Forget the inherited unaffordability facts (``short[1] < k``) of rounds after ``r``:
+    they were about states after a winner this run did not choose in round ``r``."""
+    for j in range(short.shape[1]):
+        if short[1, j] < k and short[0, j] > r:
+            short[0, j] = NO_FACT
+            short[1, j] = INF
 
 
 def price_arrays(sup: list[np.ndarray], w: list[np.ndarray], cnt: list[np.ndarray],

@@ -43,6 +43,9 @@ INF = math.inf
 # engines with at least this many (project, voter type) entries order their supporter lists
 # by a first run (:meth:`ParamMes._order_supporters`); below it that run costs more than it saves
 ORDER_MIN_ENTRIES = 100_000
+# unaffordability facts from earlier runs are used when they still hold this many units of
+# k further on (:func:`mes_kernels.select`); math.inf: never
+FACT_HORIZON = 256.0
 # certificate schedule (:func:`iterate`): no cap yet; successes at the cap before trying 2x
 UNCAPPED = 1 << 62
 PROBE_AFTER = 4
@@ -95,6 +98,8 @@ class ParamRun:
     end: int  # every integer k' in [k, end] gives the same run
     rounds: list[Snapshot] = field(default_factory=list)
     reused: int = 0
+    # unaffordability facts (3 rows per project: round, k, money; mes_kernels.select)
+    short: np.ndarray | None = None
     _arrays: tuple[np.ndarray, ...] | None = None
 
     def arrays(self) -> tuple[np.ndarray, ...]:
@@ -169,6 +174,10 @@ class ParamMes:
         # of rounds (one more block when a run needs more)
         self._rows = 48
         self._room = max(4 * longest, 4096)
+        self.nvot = float(n)
+        self.horizon = FACT_HORIZON
+        self._no_facts = np.empty((3, self.m))
+        self._no_facts[0], self._no_facts[1:] = kern.NO_FACT, INF
         self._none_i = np.zeros(0, dtype=np.int64)
         self._none_f = np.zeros(0)
         self._near_buf = np.empty(self.m + 1, dtype=np.int64)
@@ -439,6 +448,12 @@ class ParamMes:
             assert prev is not None
             ow, _, _, _, onp, ofp = prev.arrays()
             n_old = len(old)
+        ref_win = no_i
+        if prev is not None and prev.short is not None:
+            short, inherit = prev.short.copy(), True
+            ref_win = prev.arrays()[0]
+        else:
+            short, inherit = self._no_facts.copy(), False
         seg, al, be, cache, active, lb, fresh = self._resume(state, kf)
         block = Block(min(int(active.sum()) + 1, self._rows), m, self._room)
         row = 0
@@ -447,13 +462,14 @@ class ParamMes:
         news: list[Snapshot] = []
         c_all = self.c
         while True:
-            why, nrow, n_old = kern.advance(
+            why, nrow, n_old, inherit = kern.advance(
                 active, lb, fresh, cache, al, be, kf, self.ptr, self.sup_f, self.w_f,
                 self.cnt_f, self.cw_f, self.c, self.W, self.Winv, self.unit_a, TOL,
                 self._ratio_buf, self._x_buf, self._part_buf, self._near_buf, self._poor_buf,
                 self.overlap_m, self.rank, self.Wint_arr, cw, ct, ce, n_cert, len(rounds),
                 ow, onp, ofp, n_old, block.act, block.cache, block.win, block.q0, block.q1,
-                block.end, block.weff, block.fp, block.pptr, block.poor, row)
+                block.end, block.weff, block.fp, block.pptr, block.poor, row, short, ref_win,
+                inherit, self.nvot, self.horizon)
             # the rounds recorded in rows [row, nrow)
             pays = seg.pays
             for i in range(row, nrow):
@@ -527,6 +543,9 @@ class ParamMes:
                 order.append(win)
                 row += 1
                 r = len(rounds) - 1
+                if inherit and (r >= len(ref_win) or ref_win[r] != win):
+                    kern.drop_facts(short, r, kf)
+                    inherit = False
                 if n_old and r < n_old and old[r].winner == win and old[r].fp == fp:
                     why = kern.REUSE
                 else:
@@ -563,7 +582,7 @@ class ParamMes:
             for snap, e_poor, e in zip(snaps, blk.end[a:b].tolist(), ends.tolist(), strict=True):
                 snap.end = _below(min(e_poor, e))
         end = min(r.end for r in rounds)
-        return ParamRun(k, order, max(k, math.floor(min(end, 1e15))), rounds, reused)
+        return ParamRun(k, order, max(k, math.floor(min(end, 1e15))), rounds, reused, short)
 
     def _resume(self, state: Snapshot, kf: float) -> tuple[
             Segment, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

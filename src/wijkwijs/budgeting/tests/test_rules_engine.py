@@ -377,3 +377,93 @@ def test_collapse_ballots_naming_a_project_twice(votes: list[list[tuple[int, int
     got = voter_types.collapse_ballots(len(votes), m, ptr, np.array([j for _, j, _ in entries], dtype=np.int64),
                                        np.array([w for _, _, w in entries], dtype=np.int64))
     _assert_same_types(got, want)
+
+
+@settings(max_examples=60, deadline=None)
+@given(ballots, st.lists(st.integers(1, 9), min_size=5, max_size=5), st.integers(1, 30),
+       st.integers(0, 6), st.integers(1, 6))
+def test_budgets_nondecreasing_in_k(votes: list[dict[int, int]], costs: list[int],
+                                    budget: int, k1: int, dk: int) -> None:
+    """What certificates and unaffordability facts rest on: for the same winners, every
+    voter's budget before each round is nondecreasing in k, so the money of any voter set
+    grows by at most what all voters together get: ``n`` per unit of k."""
+    from wijkwijs.budgeting.rules.mes_param import NeedExact, ParamMes
+
+    m = 5
+    sup, wts = _split(votes, m)
+    n = len(votes)
+    vt = collapse(n, sup, wts)
+    cands = [j for j in range(m) if len(sup[j])]
+    param = ParamMes(n, [Fraction(c) for c in costs], sup, wts, cands, list(range(m)),
+                     Fraction(budget, n), types=vt)
+    k2 = k1 + dk
+    try:
+        one, two = param.run(k1, None), param.run(k2, None)
+    except NeedExact:
+        return
+    if one.order != two.order:
+        return
+    for a, b in zip(one.rounds, two.rounds, strict=True):
+        al, be = param.budgets(a)
+        x1 = al + be * k1
+        al, be = param.budgets(b)
+        x2 = al + be * k2
+        assert (x2 >= x1 - 1e-9 * (1 + np.abs(x1))).all()
+        assert float((x2 - x1) @ vt.mult) <= n * dk * (1 + 1e-9) + 1e-9
+
+
+def _fact_runs(name: str, ks: range) -> tuple[int, int]:
+    """Runs of a real instance at ``ks`` (each resuming from the one before) with the
+    unaffordability facts used as eagerly as is sound (horizon 0), each compared with the
+    same run without facts: (money rows that came from a fact, runs compared)."""
+    import math
+    from pathlib import Path
+
+    from wijkwijs.budgeting.rules import read_pb
+    from wijkwijs.budgeting.rules.mes_iterated import _param
+    from wijkwijs.budgeting.rules.mes_param import NeedExact
+    from wijkwijs.budgeting.rules.mes_rules import pabutools_engine
+
+    inst = read_pb(Path("/work/shared/data/pabulib") / name)
+    engine = pabutools_engine(inst)
+    param = _param(inst, engine, list(inst.costs), inst.budget / engine.n)
+    facts = compared = 0
+    prev = None
+    for k in ks:
+        param.horizon = 0.0
+        try:
+            run = param.run(k, prev)
+        except NeedExact:
+            prev = None
+            continue
+        if prev is not None:
+            param.horizon = math.inf
+            ref = param.run(k, prev)
+            compared += 1
+            assert ref.order == run.order
+            assert k <= run.end <= ref.end  # a fact's money row is weaker than a price's
+            for got, want in zip(run.rounds, ref.rounds, strict=False):
+                if got.cache is None or want.cache is None or got is want:
+                    continue
+                al, be = param.budgets(want)
+                for j in np.flatnonzero(got.cache[:, 4] != want.cache[:, 4]).tolist():
+                    facts += 1
+                    money = float((al[param.sup[j]] + be[param.sup[j]] * k) @ param.cnt[j])
+                    bound = got.cache[j, 3] + got.cache[j, 4] * k
+                    assert money <= bound * (1 + 1e-12) + 1e-9
+                    assert bound < param.c[j]  # and it said: unaffordable
+        prev = run
+    return facts, compared
+
+
+def test_unaffordability_facts_are_sound_on_real_instances() -> None:
+    """Facts carried over from earlier runs (``mes_kernels.select``) change no decision, and
+    every money row they leave is an upper bound of the project's true money (computed
+    from the budgets of the run without facts), on real instances where they are used."""
+    used = 0
+    for name in ("Netherlands_Assen_2024.pb", "Switzerland_Zurich_D10.pb",
+                 "Netherlands_Amsterdam_179.pb"):
+        facts, compared = _fact_runs(name, range(0, 400, 7))
+        assert compared > 20
+        used += facts
+    assert used > 100
