@@ -589,8 +589,11 @@ class ParamMes:
         """A run's state from snapshot ``state`` at ``kf``: a new segment starting at its
         budgets, working copies of the budgets, cache and active set, the lower bounds from
         the cache (:func:`mes_kernels.lower`) and nothing fresh."""
-        al, be = self.budgets(state)
-        seg = Segment(al.copy(), be.copy())
+        if state.alpha is not None and state.beta is not None:
+            seg = Segment(state.alpha, state.beta)  # stored budgets: never written to
+        else:
+            seg = Segment(*self.budgets(state))  # fresh arrays, this segment's own
+        al, be = seg.alpha.copy(), seg.beta.copy()
         cache, active = state.resume_cache(), state.active.copy()
         lb = np.empty(self.m)
         kern.lower(cache, kf, active, self.c, self.W, TOL, lb)
