@@ -24,6 +24,12 @@ evaluated ``k`` is within the margin (a near tie between rivals that are not bot
 equal to the cost) the run at that ``k`` is redone by the exact engine
 (:class:`~wijkwijs.budgeting.rules.mes_engine.MesEngine`), and validity bounds are shrunk
 by the same margin so that such points are always evaluated.
+
+The rounds of a run are computed by one compiled call (:func:`mes_kernels.advance`) that
+records them in a :class:`Block`; a run also carries what it learnt about projects that
+could not pay their cost, for the runs that resume from it (:func:`mes_kernels.select`:
+with the same winners every budget is nondecreasing in k and all of them together grow by
+``n`` per unit of k, so such a project stays short of its cost for a while).
 """
 
 from __future__ import annotations
