@@ -336,14 +336,14 @@ def select(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndar
     project priced unaffordable here is recorded as a fact of this run (round ``r``,
     ``k``, its money)."""
     m = len(lb)
-    n_act = 0
+    n_act = 0  # active projects with a finite bound (the walk stops at the first inf)
     for j in range(m):
-        if active[j]:
+        if active[j] and lb[j] < INF:
             n_act += 1
     cand = np.empty(n_act, dtype=np.int64)
     i = 0
     for j in range(m):
-        if active[j]:
+        if active[j] and lb[j] < INF:
             cand[i] = j
             i += 1
     cand = cand[np.argsort(lb[cand], kind="mergesort")]
