@@ -299,7 +299,8 @@ class ParamMes:
 
     # -- bounds -------------------------------------------------------------------------
     def _lower(self, cache: np.ndarray, k: float, idx: np.ndarray) -> np.ndarray:
-        """Lower bounds of rho at k for projects ``idx`` from their cached functions."""
+        """Lower bounds of rho at k for projects ``idx`` from their cached functions (the NumPy
+        reference of the compiled :func:`mes_kernels.lower` that runs use; tested equal)."""
         c, W = self.c[idx], self.W[idx]
         A, B, WP, Aa, Ba = cache[idx].T
         lb = 1.0 / W

@@ -467,3 +467,30 @@ def test_unaffordability_facts_are_sound_on_real_instances() -> None:
         assert compared > 20
         used += facts
     assert used > 100
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 6), st.integers(0, 12),
+                          st.integers(0, 40), st.integers(0, 8), st.booleans()),
+                min_size=5, max_size=5),
+       st.lists(st.integers(1, 30), min_size=5, max_size=5), st.integers(0, 9))
+def test_compiled_lower_bounds_equal_the_reference(rows: list[tuple[int, int, int, int, int, bool]],
+                                                   costs: list[int], k: int) -> None:
+    """The compiled resume bounds (:func:`mes_kernels.lower`) are the floats of the NumPy
+    reference ``ParamMes._lower`` (inf for inactive and unaffordable projects)."""
+    from wijkwijs.budgeting.rules import mes_kernels
+    from wijkwijs.budgeting.rules.mes_param import TOL, ParamMes
+
+    votes = [dict.fromkeys(range(5), 1)] * 12 + [{0: 1}, {1: 1, 2: 1}]
+    sup, wts = _split(votes, 5)
+    param = ParamMes(len(votes), [Fraction(c) for c in costs], sup, wts, list(range(5)),
+                     list(range(5)), Fraction(1))
+    cache = np.array([[a / 4, b / 3, min(wp, int(param.W[j]) - 1), aa, ba / 2]
+                      for j, (a, b, wp, aa, ba, _) in enumerate(rows)], dtype=np.float64)
+    active = np.array([act for *_, act in rows], dtype=bool)
+    got = np.empty(5)
+    mes_kernels.lower(cache, float(k), active, param.c, param.W, TOL, got)
+    want = np.full(5, np.inf)
+    idx = np.flatnonzero(active)
+    want[idx] = param._lower(cache, float(k), idx)
+    assert got.tolist() == want.tolist()
