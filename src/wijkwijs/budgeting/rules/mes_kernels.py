@@ -332,9 +332,8 @@ def select(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndar
     when that is short of the cost by the margin even ``horizon`` units of k further on, the
     project is not priced and its money row becomes that bound (a row that grows by
     ``nvot`` per unit of k; with a short horizon it would end validities sooner than the
-    exact row of a price). Each
-    project priced unaffordable here is recorded as a fact of this run (round ``r``,
-    ``k``, its money)."""
+    exact row of a price). Each project priced unaffordable here is recorded as a fact of
+    this run (round ``r``, ``k``, its money)."""
     m = len(lb)
     n_act = 0  # active projects with a finite bound (the walk stops at the first inf)
     for j in range(m):
@@ -496,9 +495,7 @@ def step(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndarra
             if not active[j] or not lb[j] <= lim or j == win:
                 continue
             # exact case: both rho = 1/weff; ties go to the better rank
-            wj = 0
-            if cache[j, 0] == 0.0 and cache[j, 1] == 0.0:
-                wj = wint[j] - np.int64(cache[j, 2])
+            wj = weff_of(j, cache, wint)
             if not (cert_weff and fresh[j] and wj and lb[j] != INF):
                 return FAIL, best, n_near, -1, INF, 0.0, 0.0
             if wj > cert_weff or (wj == cert_weff and rank[j] < rank[win]):
@@ -514,12 +511,29 @@ def step(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.ndarra
     npoor, end = pay(win, al, be, k, q0, q1, q, ptr, sup, wf, unit, tol, poor)
     if npoor < 0:
         return EXACT, best, n_near, -1, INF, q0, q1
+    bought(win, active, lb, fresh, overlap)
+    return OK, best, n_near, npoor, end, q0, q1
+
+
+@_jit
+def weff_of(j: int, cache: np.ndarray, wint: np.ndarray) -> int:
+    """W minus the weight of project ``j``'s poor supporters when those all have exactly
+    nothing left (then rho = 1/weff exactly, compared with integers); 0 otherwise."""
+    if cache[j, 0] == 0.0 and cache[j, 1] == 0.0:
+        return wint[j] - np.int64(cache[j, 2])
+    return 0
+
+
+@_jit
+def bought(win: int, active: np.ndarray, lb: np.ndarray, fresh: np.ndarray,
+           overlap: np.ndarray) -> None:
+    """Bookkeeping after ``win`` is paid: no longer active, and the projects sharing voters
+    with it are no longer fresh (their prices changed)."""
     active[win] = False
     lb[win] = INF
-    for j in range(m):
+    for j in range(len(lb)):
         if overlap[win, j]:
             fresh[j] = False
-    return OK, best, n_near, npoor, end, q0, q1
 
 
 @_jit
@@ -550,78 +564,90 @@ def advance(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.nda
             wsum: np.ndarray, winv: np.ndarray, unit: np.ndarray, tol: float,
             ratio: np.ndarray, xs: np.ndarray, part: np.ndarray, near: np.ndarray,
             poor: np.ndarray, overlap: np.ndarray, rank: np.ndarray, wint: np.ndarray,
-            cert_win: np.ndarray, cert_thr: np.ndarray, cert_weff: np.ndarray, n_cert: int,
-            r_first: int, old_win: np.ndarray, old_np: np.ndarray, old_fp: np.ndarray,
-            n_old: int, b_act: np.ndarray, b_cache: np.ndarray, b_win: np.ndarray,
-            b_q0: np.ndarray, b_q1: np.ndarray, b_end: np.ndarray, b_weff: np.ndarray,
-            b_fp: np.ndarray, b_pptr: np.ndarray, b_poor: np.ndarray, row0: int,
-            short: np.ndarray, ref_win: np.ndarray, inherit: bool, nvot: float,
-            horizon: float) -> tuple[int, int, int, bool]:
+            prev_win: np.ndarray, prev_weff: np.ndarray, prev_np: np.ndarray,
+            prev_fp: np.ndarray, cert_thr: np.ndarray, n_cert: int, n_old: int, r_first: int,
+            b_act: np.ndarray, b_cache: np.ndarray, b_win: np.ndarray, b_q0: np.ndarray,
+            b_q1: np.ndarray, b_end: np.ndarray, b_weff: np.ndarray, b_fp: np.ndarray,
+            b_pptr: np.ndarray, b_poor: np.ndarray, row0: int, short: np.ndarray,
+            inherit: bool, nvot: float, horizon: float, tie_win: int
+            ) -> tuple[int, int, int, bool]:
     """Rounds of one run in a row (``ParamMes.run``'s loop without the Python around it):
     :func:`step` per round, each round recorded in row ``row`` of a block of arrays (its
     active set before, cache after pricing, winner, ``q0``/``q1``, the poor set's validity
     end, weff, poor types in supporter order in ``b_poor[b_pptr[row]:b_pptr[row + 1]]``
     and their fingerprint), until something needs Python. Returns (why, next free row,
-    ``n_old``):
+    ``n_old``, ``inherit``):
 
     * ``EXACT`` / ``FAIL``: a close call / a failed certificate (the row is not a round);
     * ``NONE``: nothing affordable (row ``row`` holds the active set and cache; not counted);
-    * ``TIE``: several projects near the best, nothing paid (row as for ``NONE``);
+    * ``TIE``: several projects near the best, nothing paid (row as for ``NONE``); Python
+      breaks the tie and calls again with the winner as ``tie_win``, which is paid and
+      recorded in that row like any other winner;
     * ``REUSE``: the round just recorded has the winner and poor-set fingerprint of the
-      old run's round (``old_*``, checked while ``n_old > 0``; 0 once one differs);
+      old run's round (checked while ``n_old > 0``; 0 once one differs);
     * ``FULL``: the block has no room for another round; ``PAST``: certifying, the old
       run had no round ``r`` (``n_cert``: its number of rounds; -1 when not certifying).
 
-    Round ``r`` of the run (``r_first`` for ``row0``) certifies against ``cert_win[r]``,
-    ``cert_thr[r]`` (the old winner's rho at the near end; inf: the old run stopped there)
-    and ``cert_weff[r]`` when ``n_cert >= 0``.
+    ``prev_*`` describe the rounds of the run this one resumed from (winner, weff, number of
+    poor types and their fingerprint). Round ``r`` of the run (``r_first`` for ``row0``)
+    certifies against ``prev_win[r]``, ``cert_thr[r]`` (the old winner's rho at the near end;
+    inf: the old run stopped there) and ``prev_weff[r]`` when ``n_cert >= 0``.
 
     ``short`` are the unaffordability facts (:func:`select`), inherited from the run this
-    one resumed from (winners ``ref_win``) and usable while ``inherit``: when a round's
-    winner differs from ``ref_win``, the inherited facts of later rounds are dropped
-    (:func:`drop_facts`) and ``inherit`` ends (the fourth value returned)."""
+    one resumed from and usable while ``inherit``: when a round's winner differs from that
+    run's, the inherited facts of later rounds are dropped (:func:`drop_facts`) and
+    ``inherit`` ends."""
     row = row0
     nb = b_act.shape[0]
     room = len(b_poor)
     longest = len(poor)
     m = len(lb)
     while True:
-        if row >= nb or b_pptr[row] + longest > room:
-            return FULL, row, n_old, inherit
         r = r_first + row - row0
-        thr = -INF
-        cw = -2
-        ce = 0
-        if n_cert >= 0:
-            if r >= n_cert:
-                return PAST, row, n_old, inherit
-            thr = cert_thr[r]
-            cw = cert_win[r]
-            ce = cert_weff[r]
-        for j in range(m):
-            b_act[row, j] = active[j]
-        st, best, n_near, npoor, end, q0, q1 = step(
-            active, lb, fresh, cache, thr, al, be, k, ptr, sup, wf, cntf, cwf, cost, wsum,
-            winv, unit, tol, ratio, xs, part, near, poor, overlap, cw, ce, rank, wint, short,
-            inherit, r, nvot, horizon)
-        if st in (EXACT, FAIL):
-            return st, row, n_old, inherit
-        for j in range(m):
-            for f in range(5):
-                b_cache[row, j, f] = cache[j, f]
-        if best == INF:
-            return NONE, row, n_old, inherit
-        if npoor < 0:
-            return TIE, row, n_old, inherit
-        win = near[0]
+        if tie_win >= 0:  # this row's round ended in a tie, broken in Python: pay it here
+            win = tie_win
+            tie_win = -1
+            c = cost[win]
+            W = wsum[win]
+            q0 = (c - cache[win, 0]) / (W - cache[win, 2])
+            q1 = -cache[win, 1] / (W - cache[win, 2])
+            npoor, end = pay(win, al, be, k, q0, q1, q0 + q1 * k, ptr, sup, wf, unit, tol, poor)
+            if npoor < 0:
+                return EXACT, row, n_old, inherit
+            bought(win, active, lb, fresh, overlap)
+        else:
+            if row >= nb or b_pptr[row] + longest > room:
+                return FULL, row, n_old, inherit
+            thr = -INF
+            cw = -2
+            ce = 0
+            if n_cert >= 0:
+                if r >= n_cert:
+                    return PAST, row, n_old, inherit
+                thr = cert_thr[r]
+                cw = prev_win[r]
+                ce = prev_weff[r]
+            for j in range(m):
+                b_act[row, j] = active[j]
+            st, best, n_near, npoor, end, q0, q1 = step(
+                active, lb, fresh, cache, thr, al, be, k, ptr, sup, wf, cntf, cwf, cost, wsum,
+                winv, unit, tol, ratio, xs, part, near, poor, overlap, cw, ce, rank, wint,
+                short, inherit, r, nvot, horizon)
+            if st in (EXACT, FAIL):
+                return st, row, n_old, inherit
+            for j in range(m):
+                for f in range(5):
+                    b_cache[row, j, f] = cache[j, f]
+            if best == INF:
+                return NONE, row, n_old, inherit
+            if npoor < 0:
+                return TIE, row, n_old, inherit
+            win = near[0]
         b_win[row] = win
         b_q0[row] = q0
         b_q1[row] = q1
         b_end[row] = end
-        weff = 0
-        if cache[win, 0] == 0.0 and cache[win, 1] == 0.0:
-            weff = wint[win] - np.int64(cache[win, 2])
-        b_weff[row] = weff
+        b_weff[row] = weff_of(win, cache, wint)
         s0 = b_pptr[row]
         fp = 0
         for i in range(npoor):
@@ -630,11 +656,11 @@ def advance(active: np.ndarray, lb: np.ndarray, fresh: np.ndarray, cache: np.nda
         b_pptr[row + 1] = s0 + npoor
         b_fp[row] = fp
         row += 1
-        if inherit and (r >= len(ref_win) or ref_win[r] != win):
+        if inherit and (r >= len(prev_win) or prev_win[r] != win):
             drop_facts(short, r, k)
             inherit = False
         if n_old > 0:
-            if r < n_old and old_win[r] == win and old_np[r] == npoor and old_fp[r] == fp:
+            if r < n_old and prev_win[r] == win and prev_np[r] == npoor and prev_fp[r] == fp:
                 return REUSE, row, n_old, inherit
             n_old = 0
 

@@ -290,12 +290,10 @@ class ParamMes:
         row[2] = float(pw[i])
         return float(qs[i]) / c, row, ratio
 
-    def _weff(self, j: int, row: np.ndarray) -> int:
-        """W minus the weight of poor supporters when those all have exactly nothing left
-        (then rho = 1/weff exactly); 0 otherwise."""
-        if row[0] == 0.0 and row[1] == 0.0:
-            return self.Wint[j] - int(row[2])
-        return 0
+    def _weff(self, j: int, cache: np.ndarray) -> int:
+        """W minus the weight of project ``j``'s poor supporters when those all have exactly
+        nothing left (then rho = 1/weff exactly); 0 otherwise (:func:`mes_kernels.weff_of`)."""
+        return int(kern.weff_of(j, cache, self.Wint_arr))
 
     # -- bounds -------------------------------------------------------------------------
     def _lower(self, cache: np.ndarray, k: float, idx: np.ndarray) -> np.ndarray:
@@ -382,7 +380,7 @@ class ParamMes:
             if j == win:
                 continue
             # exact case: both rho = 1/weff; ties go to the better rank
-            wj, ww = self._weff(j, cache[j]), rs.weff
+            wj, ww = self._weff(j, cache), rs.weff
             if not (ww and fresh[j] and wj and lb[j] != INF):
                 return False
             if wj > ww or (wj == ww and self.rank[j] < self.rank[win]):
@@ -439,44 +437,40 @@ class ParamMes:
                 order.append(snap.winner)
         if state is None:
             state = self.start()
-        m = self.m
-        no_i, no_f = self._none_i, self._none_f
-        cw, ct, ce, n_cert = no_i, no_f, no_i, -1
-        if certify:
-            assert prev is not None
-            pw, p0, p1, pe, _, _ = prev.arrays()
-            left = float(prev.end)
-            cw, ce, n_cert = pw, pe, len(pw)
-            ct = np.where(pw < 0, INF, p0 + p1 * left)
+        # the old run's rounds: to certify against, to reuse, and whose facts hold while
+        # this run has its winners
+        pw, pwe, pnp, pfp, ct = self._none_i, self._none_i, self._none_i, self._none_i, self._none_f
+        short, inherit = self._no_facts.copy(), False
+        n_cert, n_old = -1, 0
+        old: list[Snapshot] = []
+        if prev is not None:
+            pw, p0, p1, pwe, pnp, pfp = prev.arrays()
+            if prev.short is not None:
+                short, inherit = prev.short.copy(), True
+            if certify:
+                n_cert = len(pw)
+                ct = np.where(pw < 0, INF, p0 + p1 * float(prev.end))
+            else:
+                old, n_old = prev.rounds, len(pw)
         reused = len(order)
-        old = prev.rounds if prev is not None and not certify else []
-        ow, onp, ofp, n_old = no_i, no_i, no_i, 0
-        if old:
-            assert prev is not None
-            ow, _, _, _, onp, ofp = prev.arrays()
-            n_old = len(old)
-        ref_win = no_i
-        if prev is not None and prev.short is not None:
-            short, inherit = prev.short.copy(), True
-            ref_win = prev.arrays()[0]
-        else:
-            short, inherit = self._no_facts.copy(), False
         seg, al, be, cache, active, lb, fresh = self._resume(state, kf)
-        block = Block(min(int(active.sum()) + 1, self._rows), m, self._room)
+        block = self._block(active)
         row = 0
         pend_from = 0  # rows [pend_from, row) of ``block`` are new rounds of this run
         pending: list[tuple[Block, int, int, list[Snapshot]]] = []
         news: list[Snapshot] = []
         c_all = self.c
+        tie = -1
         while True:
             why, nrow, n_old, inherit = kern.advance(
                 active, lb, fresh, cache, al, be, kf, self.ptr, self.sup_f, self.w_f,
                 self.cnt_f, self.cw_f, self.c, self.W, self.Winv, self.unit_a, TOL,
                 self._ratio_buf, self._x_buf, self._part_buf, self._near_buf, self._poor_buf,
-                self.overlap_m, self.rank, self.Wint_arr, cw, ct, ce, n_cert, len(rounds),
-                ow, onp, ofp, n_old, block.act, block.cache, block.win, block.q0, block.q1,
-                block.end, block.weff, block.fp, block.pptr, block.poor, row, short, ref_win,
-                inherit, self.nvot, self.horizon)
+                self.overlap_m, self.rank, self.Wint_arr, pw, pwe, pnp, pfp, ct, n_cert,
+                n_old, len(rounds), block.act, block.cache, block.win, block.q0, block.q1,
+                block.end, block.weff, block.fp, block.pptr, block.poor, row, short, inherit,
+                self.nvot, self.horizon, tie)
+            tie = -1
             # the rounds recorded in rows [row, nrow)
             pays = seg.pays
             for i in range(row, nrow):
@@ -499,7 +493,7 @@ class ParamMes:
             if why == kern.FULL:
                 pending.append((block, pend_from, row, news))
                 news = []
-                block = Block(min(int(active.sum()) + 1, self._rows), m, self._room)
+                block = self._block(active)
                 row = pend_from = 0
                 continue
             if why == kern.NONE:  # nothing affordable: valid until some rival becomes affordable
@@ -512,51 +506,18 @@ class ParamMes:
                 rounds.append(Snapshot(None, None, block.cache[row], block.act[row], seg=seg,
                                        pos=len(seg.pays), end=_below(float(reach.min(initial=INF)))))
                 break
-            if why == kern.TIE:  # several projects near the best: decided here, then paid
+            if why == kern.TIE:  # several projects near the best: broken here, paid by advance
                 near = self._near_buf[:self._n_near(lb, fresh, active)].tolist()
-                weffs = {j: self._weff(j, cache[j]) for j in near}
+                weffs = {j: self._weff(j, cache) for j in near}
                 if min(weffs.values()) == 0:
                     raise NeedExact
-                win = min(near, key=lambda j: (-weffs[j], self.rank[j]))
+                tie = min(near, key=lambda j: (-weffs[j], self.rank[j]))
                 if certify:
                     r = len(rounds)
                     rs = prev.rounds[r]  # type: ignore[union-attr]
-                    if not self._certified(win, float(ct[r]), rs, lb, cache, active, fresh):
+                    if not self._certified(tie, float(ct[r]), rs, lb, cache, active, fresh):
                         return None
-                c, W = self.c[win], self.W[win]
-                A, B, WP = cache[win, 0], cache[win, 1], cache[win, 2]
-                q0, q1 = (c - A) / (W - WP), -B / (W - WP)
-                npoor, end = kern.pay(win, al, be, kf, float(q0), float(q1), float(q0 + q1 * kf),
-                                      self.ptr, self.sup_f, self.w_f, self.unit_a, TOL,
-                                      self._poor_buf)
-                if npoor < 0:
-                    raise NeedExact
-                active[win] = False
-                lb[win] = INF
-                fresh &= ~self.overlap[win]
-                s0 = block.pptr[row]
-                sp = block.poor[s0:s0 + npoor]
-                sp[:] = self._poor_buf[:npoor]
-                block.pptr[row + 1] = s0 + npoor
-                block.win[row], block.q0[row], block.q1[row], block.end[row] = win, q0, q1, end
-                weff = self._weff(win, cache[win])
-                fp = int(sp.sum())
-                block.weff[row], block.fp[row] = weff, fp
-                snap = Snapshot(None, None, block.cache[row], block.act[row], win, INF,
-                                float(q0 / c), float(q1 / c), weff, sp, seg, len(seg.pays), fp)
-                seg.pays.append((win, float(q0), float(q1), sp))
-                rounds.append(snap)
-                news.append(snap)
-                order.append(win)
-                row += 1
-                r = len(rounds) - 1
-                if inherit and (r >= len(ref_win) or ref_win[r] != win):
-                    kern.drop_facts(short, r, kf)
-                    inherit = False
-                if n_old and r < n_old and old[r].winner == win and old[r].fp == fp:
-                    why = kern.REUSE
-                else:
-                    n_old = 0
+                continue
             if why == kern.REUSE:
                 r = len(rounds) - 1
                 if not np.array_equal(old[r].poor, rounds[r].poor):
@@ -605,6 +566,11 @@ class ParamMes:
         lb = np.empty(self.m)
         kern.lower(cache, kf, active, self.c, self.W, TOL, lb)
         return seg, al, be, cache, active, lb, np.zeros(self.m, dtype=bool)
+
+    def _block(self, active: np.ndarray) -> Block:
+        """A block for the rounds still to come (at most one per active project, and one
+        for the round that finds nothing affordable)."""
+        return Block(min(int(active.sum()) + 1, self._rows), self.m, self._room)
 
     def _n_near(self, lb: np.ndarray, fresh: np.ndarray, active: np.ndarray) -> int:
         """Number of near-best projects :func:`mes_kernels.select` left in ``_near_buf``
