@@ -167,8 +167,10 @@ class ParamMes:
         for j in range(self.m):
             if self.cand[j]:
                 touch[self.sup[j], j] = True
-        self.overlap = [touch[self.sup[j]].any(axis=0) if self.cand[j] else None
-                        for j in range(self.m)]
+        # overlap_m[j, i]: candidate j shares a voter type with candidate i
+        self.overlap_m = np.zeros((self.m, self.m), dtype=np.bool_)
+        for j in np.flatnonzero(self.cand).tolist():
+            self.overlap_m[j] = touch[self.sup[j]].any(axis=0)
         # flat (CSR) copies for the compiled kernels: project j owns ptr[j]:ptr[j+1]
         arr = kern.price_arrays(self.sup, w, cnt, self.c)
         self.ptr, self.sup_f, self.w_f, self.cnt_f, self.cw_f = arr.ptr, arr.sup, arr.w, arr.cnt, arr.cw
@@ -187,10 +189,6 @@ class ParamMes:
         self._none_i = np.zeros(0, dtype=np.int64)
         self._none_f = np.zeros(0)
         self._near_buf = np.empty(self.m + 1, dtype=np.int64)
-        self.overlap_m = np.zeros((self.m, self.m), dtype=np.bool_)
-        for j in range(self.m):
-            if self.cand[j]:
-                self.overlap_m[j] = self.overlap[j]
         if int(self.ptr[-1]) >= ORDER_MIN_ENTRIES:
             self._order_supporters()
 
