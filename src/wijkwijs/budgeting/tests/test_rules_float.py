@@ -144,12 +144,11 @@ def test_fmt_scaled_many_falls_back_where_floats_do_not_reach() -> None:
 def test_mes_explanations_keep_their_text(name: str) -> None:
     """Every bought project's explanation (reason and payments) is the text the one-by-one
     formatting gives."""
-    from pathlib import Path
-
     from wijkwijs.budgeting.rules import read_pb
     from wijkwijs.budgeting.rules.mes_rules import explain_mes, pabutools_engine
+    from wijkwijs.budgeting.tests import SHARED
 
-    path = Path("/work/shared/data/pabulib") / name
+    path = SHARED / name
     if not path.exists():
         pytest.skip("shared pabulib data not available")
     inst = read_pb(path)

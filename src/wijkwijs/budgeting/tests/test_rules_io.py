@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from wijkwijs.budgeting.rules import PabulibFormatError, parse_pb, read_pb, write_pb
+from wijkwijs.budgeting.tests import SHARED
 
 DATA = Path(__file__).parent / "data"
-SHARED = Path("/work/shared/data/pabulib")
 GOOD = (DATA / "small_cumulative.pb").read_text(encoding="utf-8")
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from wijkwijs.budgeting.rules import RULES, read_pb
 from wijkwijs.budgeting.rules.base import natural_sorted
+from wijkwijs.budgeting.tests import SHARED
 
-SHARED = Path("/work/shared/data/pabulib")
 CASES = [
     ("Netherlands_Assen_2024.pb", "equalshares/add1", []),
     ("Poland_Swiecie_2023.pb", "equalshares/add1", [pytest.mark.slow]),

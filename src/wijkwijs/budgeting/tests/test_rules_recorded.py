@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from wijkwijs.budgeting.rules import RULES, read_pb
+from wijkwijs.budgeting.tests import SHARED
 
-SHARED = Path("/work/shared/data/pabulib")
 RECORDED = SHARED / "pabutools_outcomes.json"
 OURS_TO_JSON = {
     "greedy": "greedy_votes",
